@@ -1,0 +1,24 @@
+/** What every route and CLI command gets: configuration, the lazily loaded embedder, the job queue. */
+import type { Device, Dtype } from '../shared/api';
+import type { Embedder } from './embed/types';
+import type { JobQueue } from './jobs/types';
+import type { Logger } from './log';
+
+export interface ServerConfig {
+  /** Directory holding config.json, tokenizer.json and onnx/model*.onnx (see src/server/embed). */
+  modelDir: string;
+  device: Device;
+  dtype: Dtype;
+  /** Embedding cache directory (see src/server/embed/cache.ts). */
+  cacheDir: string;
+}
+
+export interface ServerContext {
+  version: string;
+  startedAt: number;
+  config: ServerConfig;
+  log: Logger;
+  /** Loads the model on first call; later calls share it. */
+  getEmbedder(): Promise<Embedder>;
+  jobs: JobQueue;
+}
