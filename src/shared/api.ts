@@ -70,3 +70,4 @@ export const JobInfo = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type JobInfo = z.infer<typeof JobInfo>;
+export * from './run';
