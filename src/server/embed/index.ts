@@ -1,0 +1,4 @@
+export { loadEmbedder, type LoadEmbedderOptions } from './embedder';
+export { defaultModelDir, cacheRoot, locateModel } from './manifest';
+export { cudaUnavailableReason } from './device';
+export type { Embedder, EmbedderInfo, EmbedOptions } from './types';
