@@ -20,5 +20,7 @@ export interface ServerContext {
   log: Logger;
   /** Loads the model on first call; later calls share it. */
   getEmbedder(): Promise<Embedder>;
+  /** The embedder if it has been loaded, without loading it. */
+  loadedEmbedder(): Embedder | null;
   jobs: JobQueue;
 }

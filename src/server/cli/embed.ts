@@ -1,8 +1,58 @@
-// Placeholder until its owner lands it: the command is listed but not yet available.
 import type { Command } from 'commander';
+import { cacheRoot, defaultModelDir, loadEmbedder } from '../embed';
+import { readCsv } from '../data/csv';
+import { assertNotInput } from '../data/atomic';
+import { writeNpyAtomic } from '../data/npy';
+import { createLogger } from '../log';
+import { addModelOptions, type ModelFlags } from './options';
+import { createProgress } from './progress';
+
+interface EmbedFlags extends ModelFlags {
+  textColumn: string;
+  out: string;
+  batchSize: string;
+  cache: boolean;
+  quiet?: boolean;
+}
 
 export function registerEmbed(program: Command): void {
-  program.command('embed').description('(not yet available)').action(() => {
-    throw new Error('ticket-lens embed is not available yet');
+  addModelOptions(
+    program
+      .command('embed')
+      .description('embed the text column of a CSV into a float32 .npy matrix (rows × 384), in file order (rows with empty text are skipped and listed)')
+      .argument('<csv>', 'input CSV (never modified)')
+      .requiredOption('--text-column <name>', 'column holding the text')
+      .requiredOption('--out <file.npy>', 'output .npy (written atomically)')
+      .option('--batch-size <n>', 'texts per model call', '32')
+      .option('--no-cache', 'do not use the on-disk embedding cache')
+      .option('--quiet', 'no progress output'),
+  ).action(async (csv: string, flags: EmbedFlags) => {
+    assertNotInput(flags.out, [csv]);
+    const log = createLogger(flags.quiet ? 'warn' : 'info');
+    const table = await readCsv(csv, { textColumn: flags.textColumn });
+    for (const s of table.skipped) log.warn(`${csv}: row ${s.row} (line ${s.line}) skipped: ${s.reason}`);
+    const embedder = await loadEmbedder({
+      modelDir: flags.model ?? defaultModelDir(),
+      device: flags.device,
+      dtype: flags.dtype,
+      batchSize: Number(flags.batchSize),
+      cacheDir: flags.cache ? cacheRoot() : undefined,
+      log,
+    });
+    const progress = createProgress({ quiet: flags.quiet });
+    progress.stage('embedding', table.records.length);
+    const started = Date.now();
+    const vectors = await embedder.embed(
+      table.records.map((r) => r.text),
+      { onProgress: (done) => progress.update(done) },
+    );
+    progress.stop();
+    await writeNpyAtomic(flags.out, vectors, [table.records.length, embedder.info.dim]);
+    const secs = (Date.now() - started) / 1000;
+    process.stdout.write(
+      `${flags.out}: ${table.records.length} × ${embedder.info.dim} float32 (${embedder.info.dtype}, ${embedder.info.device.active}) in ${secs.toFixed(1)}s` +
+        `${table.skipped.length ? `; ${table.skipped.length} rows with empty text skipped` : ''}\n`,
+    );
+    await embedder.dispose();
   });
 }

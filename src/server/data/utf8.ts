@@ -1,0 +1,67 @@
+/**
+ * Streaming UTF-8 validation that says where the first bad byte is (line and byte offset).
+ * Node's TextDecoder({ fatal: true }) only says *that* a buffer is invalid, not where, and a user
+ * with a Latin-1 export needs the line to fix, so we run the UTF-8 state machine ourselves.
+ */
+export interface Utf8Problem {
+  /** 0-based byte offset in the file. */
+  offset: number;
+  /** 1-based physical line. */
+  line: number;
+  /** 0-based byte offset of the bad byte within its line. */
+  lineOffset: number;
+  byte: number;
+}
+
+export class Utf8Validator {
+  private pending = 0; // continuation bytes still expected
+  private min = 0; // lowest allowed value of the code point being decoded (rejects overlongs)
+  private cp = 0;
+  private offset = 0;
+  private line = 1;
+  private lineStart = 0;
+  /** Bytes of the current line seen so far (for the caller that wants to report the field). */
+
+  /** Returns the first problem in this chunk, or null. */
+  push(chunk: Uint8Array): Utf8Problem | null {
+    for (let i = 0; i < chunk.length; i++, this.offset++) {
+      const b = chunk[i];
+      if (this.pending > 0) {
+        if ((b & 0xc0) !== 0x80) return this.problem(b);
+        this.cp = (this.cp << 6) | (b & 0x3f);
+        if (--this.pending === 0 && (this.cp < this.min || this.cp > 0x10ffff || (this.cp >= 0xd800 && this.cp <= 0xdfff))) return this.problem(b);
+        continue;
+      }
+      if (b < 0x80) {
+        if (b === 0x0a) {
+          this.line++;
+          this.lineStart = this.offset + 1;
+        }
+      } else if ((b & 0xe0) === 0xc0) {
+        this.pending = 1;
+        this.cp = b & 0x1f;
+        this.min = 0x80;
+      } else if ((b & 0xf0) === 0xe0) {
+        this.pending = 2;
+        this.cp = b & 0x0f;
+        this.min = 0x800;
+      } else if ((b & 0xf8) === 0xf0) {
+        this.pending = 3;
+        this.cp = b & 0x07;
+        this.min = 0x10000;
+      } else {
+        return this.problem(b);
+      }
+    }
+    return null;
+  }
+
+  /** Call at end of input: a truncated final sequence is a problem too. */
+  end(): Utf8Problem | null {
+    return this.pending > 0 ? this.problem(-1) : null;
+  }
+
+  private problem(byte: number): Utf8Problem {
+    return { offset: this.offset, line: this.line, lineOffset: this.offset - this.lineStart, byte };
+  }
+}

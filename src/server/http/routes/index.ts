@@ -1,0 +1,10 @@
+/**
+ * Every JSON route the server serves, by area. The app registers this list and the OpenAPI document
+ * is generated from it. An area adds its routes array here.
+ */
+import type { RouteSpec } from '../route';
+import { embedRoutes } from './embed';
+import { healthRoutes } from './health';
+import { jobRoutes } from './jobs';
+
+export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes];
