@@ -17,20 +17,26 @@ export class Utf8Validator {
   private pending = 0; // continuation bytes still expected
   private min = 0; // lowest allowed value of the code point being decoded (rejects overlongs)
   private cp = 0;
+  /** Where the multi-byte sequence being decoded started: the byte a user should look at. */
+  private seqStart = 0;
+  private seqByte = 0;
   private offset = 0;
   private line = 1;
   private lineStart = 0;
-  /** Bytes of the current line seen so far (for the caller that wants to report the field). */
 
   /** Returns the first problem in this chunk, or null. */
   push(chunk: Uint8Array): Utf8Problem | null {
     for (let i = 0; i < chunk.length; i++, this.offset++) {
       const b = chunk[i];
       if (this.pending > 0) {
-        if ((b & 0xc0) !== 0x80) return this.problem(b);
+        if ((b & 0xc0) !== 0x80) return this.sequenceProblem();
         this.cp = (this.cp << 6) | (b & 0x3f);
-        if (--this.pending === 0 && (this.cp < this.min || this.cp > 0x10ffff || (this.cp >= 0xd800 && this.cp <= 0xdfff))) return this.problem(b);
+        if (--this.pending === 0 && (this.cp < this.min || this.cp > 0x10ffff || (this.cp >= 0xd800 && this.cp <= 0xdfff))) return this.sequenceProblem();
         continue;
+      }
+      if (b >= 0x80) {
+        this.seqStart = this.offset;
+        this.seqByte = b;
       }
       if (b < 0x80) {
         if (b === 0x0a) {
@@ -58,7 +64,11 @@ export class Utf8Validator {
 
   /** Call at end of input: a truncated final sequence is a problem too. */
   end(): Utf8Problem | null {
-    return this.pending > 0 ? this.problem(-1) : null;
+    return this.pending > 0 ? this.sequenceProblem() : null;
+  }
+
+  private sequenceProblem(): Utf8Problem {
+    return { offset: this.seqStart, line: this.line, lineOffset: this.seqStart - this.lineStart, byte: this.seqByte };
   }
 
   private problem(byte: number): Utf8Problem {
