@@ -2,7 +2,6 @@
 // PyTorch CPU) on the first 5,000 texts of bitext, same model and thread count, measured in one run.
 // Targets: q8 throughput ≥ 1.5× the reference's; single-text p50 < 10 ms.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
