@@ -71,3 +71,4 @@ export const JobInfo = z.object({
 });
 export type JobInfo = z.infer<typeof JobInfo>;
 export * from './run';
+export * from './cluster';

@@ -1,0 +1,82 @@
+/**
+ * Exact cosine kNN of unit vectors, blocked through onnxruntime-node: scores = Q · Xᵀ for a block of
+ * queries, then TopK, in one small ONNX graph, so the n × n similarity matrix never exists and the
+ * heavy lifting runs in MLAS on every core. Exact (recall 1.0), unlike umap-js's random-projection
+ * kNN whose recall fell to 0.79 at 27k (shared/notes/measurements.md).
+ */
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { TicketLensError } from '../../shared/api';
+import { buildModel, FLOAT, INT64 } from './onnxGraph';
+import type { KnnGraph } from './types';
+
+const BLOCK = 1024;
+
+let sessionPromise: Promise<ort.InferenceSession> | null = null;
+
+function knnSession(): Promise<ort.InferenceSession> {
+  sessionPromise ??= ort.InferenceSession.create(
+    buildModel(
+      [
+        { op: 'MatMul', inputs: ['Q', 'XT'], outputs: ['S'] },
+        { op: 'TopK', inputs: ['S', 'K'], outputs: ['V', 'I'], intAttrs: { axis: -1, largest: 1, sorted: 1 } },
+      ],
+      [
+        { name: 'Q', elemType: FLOAT, dims: ['q', 'd'] },
+        { name: 'XT', elemType: FLOAT, dims: ['d', 'n'] },
+        { name: 'K', elemType: INT64, dims: [1] },
+      ],
+      [
+        { name: 'V', elemType: FLOAT, dims: ['q', 'k'] },
+        { name: 'I', elemType: INT64, dims: ['q', 'k'] },
+      ],
+    ),
+    { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' },
+  );
+  return sessionPromise;
+}
+
+export interface KnnOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * k nearest neighbours (self excluded) of each of n unit vectors (row-major n × dim), by cosine
+ * distance. Ties are broken by index, so the graph is deterministic.
+ */
+export async function exactKnn(vectors: Float32Array, n: number, dim: number, k: number, opts: KnnOptions = {}): Promise<KnnGraph> {
+  const kk = Math.min(k, n - 1);
+  const indices = new Int32Array(n * Math.max(kk, 0));
+  const distances = new Float32Array(n * Math.max(kk, 0));
+  if (kk <= 0) return { n, k: 0, indices, distances };
+  const xt = new Float32Array(dim * n);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) xt[d * n + i] = vectors[i * dim + d];
+  const session = await knnSession();
+  const XT = new ort.Tensor('float32', xt, [dim, n]);
+  // One extra: the point itself is (almost always) its own best match.
+  const take = Math.min(kk + 1, n);
+  const K = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
+  for (let start = 0; start < n; start += BLOCK) {
+    if (opts.signal?.aborted) throw new TicketLensError('job_cancelled', 'kNN was cancelled.');
+    const rows = Math.min(BLOCK, n - start);
+    const Q = new ort.Tensor('float32', vectors.subarray(start * dim, (start + rows) * dim), [rows, dim]);
+    const out = await session.run({ Q, XT, K });
+    const V = out.V.data as Float32Array;
+    const I = out.I.data as BigInt64Array;
+    for (let r = 0; r < rows; r++) {
+      const self = start + r;
+      let w = 0;
+      for (let c = 0; c < take && w < kk; c++) {
+        const j = Number(I[r * take + c]);
+        if (j === self) continue;
+        indices[self * kk + w] = j;
+        distances[self * kk + w] = Math.max(0, 1 - V[r * take + c]);
+        w++;
+      }
+      // The point was not among its own top matches (exact duplicates ahead of it): row already full.
+    }
+    opts.onProgress?.(start + rows, n);
+  }
+  return { n, k: kk, indices, distances };
+}

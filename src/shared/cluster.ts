@@ -1,0 +1,65 @@
+/** Cluster requests and results, shared by the CLI, the server routes and the extension's client. */
+import { z } from 'zod';
+
+export const ClusterParams = z.object({
+  /** Levels of clusters: 1 = top level only, 2 = top level and one level of sub-clusters (root.0.1). */
+  depth: z.number().int().min(1).max(4).default(2),
+  /** A number, or 'auto' to sweep a range and keep the most valid (see src/server/cluster/autoSize.ts). */
+  minClusterSize: z.union([z.number().int().min(2), z.literal('auto')]).default('auto'),
+  /** HDBSCAN min_samples (density smoothing); default 10. */
+  minSamples: z.number().int().min(1).optional(),
+  selection: z.enum(['eom', 'leaf']).default('eom'),
+  epsilon: z.number().min(0).default(0),
+  /** Re-cluster inside a cluster only if it holds at least this percentage of its parent's rows. */
+  minClusterPct: z.number().min(0).max(100).default(5),
+  /** Reassign noise to the most similar cluster when cosine similarity ≥ this; null = keep noise. */
+  reassignOutliers: z.number().min(-1).max(1).nullable().default(null),
+  nNeighbors: z.number().int().min(2).max(100).default(15),
+  nComponents: z.number().int().min(2).max(50).default(5),
+  seed: z.number().int().default(42),
+});
+export type ClusterParams = z.infer<typeof ClusterParams>;
+export type ClusterParamsInput = z.input<typeof ClusterParams>;
+
+export const ClusterRequest = z.object({
+  csvPath: z.string().min(1),
+  textColumn: z.string().min(1),
+  labelColumn: z.string().min(1).nullable().optional(),
+  /** The run folder to create; default: `.ticket-lens/runs/<file>-<time>` under the input's folder's parent workspace (see runFolder.ts). */
+  outDir: z.string().min(1).optional(),
+  params: ClusterParams.default(ClusterParams.parse({})),
+});
+export type ClusterRequest = z.infer<typeof ClusterRequest>;
+
+export const SweepRow = z.object({ minClusterSize: z.number(), clusters: z.number(), noise: z.number(), validity: z.number() });
+
+export const ClusterResult = z.object({
+  runDir: z.string(),
+  rows: z.number().int(),
+  uniqueTexts: z.number().int(),
+  skippedRows: z.number().int(),
+  topClusters: z.number().int(),
+  totalClusters: z.number().int(),
+  noiseFraction: z.number(),
+  minClusterSize: z.number().int(),
+  sweep: z.array(SweepRow).nullable(),
+  metrics: z
+    .object({ label: z.string(), ari: z.number(), nmi: z.number(), ariNoNoise: z.number(), nmiNoNoise: z.number() })
+    .nullable(),
+  timings: z.record(z.string(), z.number()),
+  cacheHits: z.number().int(),
+});
+export type ClusterResult = z.infer<typeof ClusterResult>;
+
+export const PredictRequest = z.object({
+  runDir: z.string().min(1),
+  texts: z.array(z.string()).min(1).max(256),
+});
+export const Prediction = z.object({
+  path: z.string().nullable(),
+  label: z.string().nullable(),
+  similarity: z.number(),
+  probability: z.number(),
+});
+export const PredictResponse = z.object({ predictions: z.array(Prediction) });
+export type Prediction = z.infer<typeof Prediction>;
