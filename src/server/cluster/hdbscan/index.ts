@@ -6,13 +6,15 @@
  * condensed tree, EOM/leaf selection with ε, probabilities) plus GLOSH outlier scores, and is checked
  * against scikit-learn on identical inputs (test/unit/cluster/hdbscan.test.ts).
  *
- * The MST depends only on minSamples, so `hdbscanFromMst` lets a minClusterSize sweep reuse it.
+ * MST: Prim as scikit-learn up to PRIM_MAX_POINTS (identical tie order), Borůvka over a KD-tree above
+ * (n log n; only the order among equal-weight edges can differ). The MST depends only on minSamples, so `hdbscanFromMst` lets a minClusterSize sweep reuse it.
  */
 import type { HdbscanOptions, HdbscanResult } from '../types';
 import { condenseTree, type CondensedTree } from './condense';
 import { KdTree } from './kdtree';
 import { membership } from './membership';
 import { mutualReachabilityMst, type Mst } from './mst';
+import { PRIM_MAX_POINTS, primMst } from './prim';
 import { selectClusters } from './select';
 import { relativeValidity } from './validity';
 
@@ -25,11 +27,12 @@ export interface HdbscanDetail extends HdbscanResult {
   selected: number[];
 }
 
-export function buildMst(points: Float32Array | Float64Array, n: number, dim: number, minSamples: number): Mst {
+export function buildMst(points: Float32Array | Float64Array, n: number, dim: number, minSamples: number, algorithm: 'auto' | 'prim' | 'boruvka' = 'auto'): Mst {
   const p64 = points instanceof Float64Array ? points : Float64Array.from(points);
   const tree = new KdTree(p64, n, dim);
   const core = n > 0 ? tree.kthDistances(Math.max(1, Math.min(minSamples, n))) : new Float64Array(0);
-  return mutualReachabilityMst(tree, core);
+  const prim = algorithm === 'prim' || (algorithm === 'auto' && n <= PRIM_MAX_POINTS);
+  return prim ? primMst(p64, n, dim, core) : mutualReachabilityMst(tree, core);
 }
 
 export function hdbscanFromMst(mst: Mst, n: number, opts: HdbscanOptions): HdbscanDetail {
