@@ -49,6 +49,8 @@ function runInWorker(script: string, job: LayoutJob, signal?: AbortSignal): Prom
 
 /** Layouts (row-major Float32Array each) for every options entry; all must share nNeighbors. */
 export async function umapLayouts(knn: KnnGraph, layouts: UmapOptions[], signal?: AbortSignal): Promise<Float32Array[]> {
+  const cancelled = () => new TicketLensError('job_cancelled', 'UMAP was cancelled.');
+  if (signal?.aborted) throw cancelled();
   const n = knn.n;
   const nn = layouts[0].nNeighbors;
   if (layouts.some((l) => l.nNeighbors !== nn)) throw new Error('umapLayouts: every layout must use the same nNeighbors');
@@ -69,6 +71,7 @@ export async function umapLayouts(knn: KnnGraph, layouts: UmapOptions[], signal?
     const { a, b } = findAB(l.spread ?? 1, l.minDist);
     return { graph, init, options: { dim: l.nComponents, nEpochs: l.nEpochs ?? defaultEpochs(n), a, b, seed: l.seed } };
   });
+  if (signal?.aborted) throw cancelled();
   const script = workerScript();
   const results = script
     ? await Promise.all(jobs.map((j) => runInWorker(script, j, signal)))

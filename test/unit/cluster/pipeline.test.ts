@@ -1,0 +1,141 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClustersFile, RunManifest } from '../../../src/shared/api';
+import { ClusterParams } from '../../../src/shared/cluster';
+import { runClusterPipeline } from '../../../src/server/cluster/pipeline';
+import { loadEmbedder, type Embedder } from '../../../src/server/embed';
+import { silentLogger } from '../../../src/server/log';
+import { runCli } from '../../support/cli';
+import { modelDir } from '../../support/model';
+import { SAMPLE_CSV } from '../../support/sample';
+
+const dir = mkdtempSync(join(tmpdir(), 'tl-cluster-'));
+const cache = join(dir, 'cache');
+const env = { TICKET_LENS_CACHE: cache };
+const PATH_RE = /^root\.(\d+|noise)(\.(\d+|noise))?$/;
+
+function assignments(runDir: string): Record<string, string>[] {
+  return parse(readFileSync(join(runDir, 'assignments.csv')), { columns: true }) as Record<string, string>[];
+}
+
+describe('ticket-lens cluster on the bundled sample (real model)', () => {
+  const out = join(dir, 'run-cli');
+  let stdout = '';
+  beforeAll(async () => {
+    const r = await runCli(['cluster', SAMPLE_CSV, '--text-column', 'text', '--label-column', 'intent', '--out', out, '--model', modelDir(), '--quiet'], env);
+    expect(r.code, r.stderr).toBe(0);
+    stdout = r.stdout;
+  });
+
+  it('writes a complete run folder that validates against the shared format', () => {
+    for (const f of ['run.json', 'clusters.json', 'assignments.csv', 'metrics.json', 'summary.md', 'map.png', 'map-labels.png']) expect(existsSync(join(out, f)), f).toBe(true);
+    const manifest = RunManifest.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
+    expect(manifest.input).toMatchObject({ rows: 300, textColumn: 'text', labelColumn: 'intent' });
+    expect(manifest.params.minClusterSize).toEqual(expect.any(Number));
+    const clusters = ClustersFile.parse(JSON.parse(readFileSync(join(out, 'clusters.json'), 'utf8'))).clusters;
+    for (const c of clusters) expect(c.id).toMatch(PATH_RE);
+    expect(clusters.some((c) => c.depth === 2)).toBe(true);
+    for (const c of clusters.filter((k) => k.depth === 2)) expect(clusters.find((p) => p.id === c.parent)).toBeDefined();
+    const top = clusters.filter((c) => c.depth === 1);
+    expect(top.reduce((s, c) => s + c.size, 0)).toBe(300);
+    for (const c of top.filter((k) => !k.isNoise)) {
+      expect(c.keywords.length).toBeGreaterThan(0);
+      expect(c.examples.length).toBeGreaterThan(0);
+      expect(c.centroid).toHaveLength(384);
+      expect(c.purity?.share).toBeGreaterThan(0);
+    }
+    expect(readFileSync(join(out, 'map.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('assigns every row, and recovers the intents', () => {
+    const rows = assignments(out);
+    expect(rows).toHaveLength(300);
+    expect(rows.map((r) => Number(r.row))).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    for (const r of rows) expect(r.cluster).toMatch(PATH_RE);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.topLevel.withNoise.ari).toBeGreaterThan(0.8);
+    expect(metrics.topLevel.withNoise.nmi).toBeGreaterThan(0.85);
+    expect(stdout).toMatch(/against intent: ARI 0\.\d+, NMI 0\.\d+/);
+    expect(stdout).toMatch(/validity/); // the auto min-cluster-size sweep table
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('## Evaluation against `intent`');
+  });
+});
+
+describe('cluster pipeline (in process)', () => {
+  let embedder: Embedder;
+  beforeAll(async () => {
+    embedder = await loadEmbedder({ modelDir: modelDir(), device: 'cpu', cacheDir: join(dir, 'cache2') });
+  });
+  afterAll(() => embedder.dispose());
+  const params = ClusterParams.parse({ seed: 3 });
+
+  it('is deterministic for a seed, and the second run reuses the embedding cache', async () => {
+    const a = await runClusterPipeline({ csvPath: SAMPLE_CSV, textColumn: 'text', outDir: join(dir, 'det-a'), params }, { embedder, log: silentLogger });
+    const b = await runClusterPipeline({ csvPath: SAMPLE_CSV, textColumn: 'text', outDir: join(dir, 'det-b'), params }, { embedder, log: silentLogger });
+    expect(a.cacheHits).toBe(0);
+    expect(b.cacheHits).toBe(300);
+    expect(assignments(join(dir, 'det-a')).map((r) => r.cluster)).toEqual(assignments(join(dir, 'det-b')).map((r) => r.cluster));
+  });
+
+  it('a cancel mid-job leaves no run folder and no temporary folder', async () => {
+    const ac = new AbortController();
+    const out = join(dir, 'cancelled', 'run');
+    const p = runClusterPipeline(
+      { csvPath: SAMPLE_CSV, textColumn: 'text', outDir: out, params },
+      { embedder, log: silentLogger, signal: ac.signal, progress: (s) => s.stage.startsWith('UMAP') && ac.abort() },
+    );
+    await expect(p).rejects.toMatchObject({ code: 'job_cancelled' });
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, 'cancelled')) ? readdirSync(join(dir, 'cancelled')) : []).toEqual([]);
+  });
+
+  it('refuses to write the run into the input folder', async () => {
+    await expect(
+      runClusterPipeline({ csvPath: join(dir, 'x.csv'), textColumn: 'text', outDir: dir, params }, { embedder, log: silentLogger }),
+    ).rejects.toThrow();
+  });
+});
+
+describe('ticket-lens cluster on CSV edge cases', () => {
+  const sample = (parse(readFileSync(SAMPLE_CSV), { columns: true }) as { text: string }[]).slice(0, 60).map((r) => r.text.replace(/"/g, '""'));
+  const cluster = (name: string, content: string | Buffer, extra: string[] = []) => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    return runCli(['cluster', p, '--text-column', 'text', '--out', join(dir, `${name}.run`), '--model', modelDir(), '--quiet', ...extra], env);
+  };
+
+  it('reads quoted newlines, a BOM and ; delimiters, and skips (and reports) empty rows', async () => {
+    const body = sample.map((t, i) => (i % 7 === 0 ? `"${t}\nsecond line; with semicolon"` : t)).join(';x\n');
+    const r = await cluster('edge.csv', `\uFEFFtext;other\n${body};x\n\n;y\n`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/row 61 \(line \d+\) skipped: empty "text" cell/);
+    const rows = assignments(join(dir, 'edge.csv.run'));
+    expect(rows).toHaveLength(60);
+    expect(rows[0].text).toContain('\nsecond line; with semicolon');
+  });
+
+  it('clusters a 1-row file and a file of identical texts (all noise, no crash)', async () => {
+    const one = await cluster('one.csv', 'text\nwhere is my order\n');
+    expect(one.code, one.stderr).toBe(0);
+    expect(assignments(join(dir, 'one.csv.run'))).toHaveLength(1);
+    const same = await cluster('same.csv', `text\n${'where is my order\n'.repeat(25)}`);
+    expect(same.code, same.stderr).toBe(0);
+    const rows = assignments(join(dir, 'same.csv.run'));
+    expect(rows).toHaveLength(25);
+    expect(new Set(rows.map((r) => r.cluster)).size).toBe(1);
+  });
+
+  it('names a missing column and non-UTF-8 bytes, and writes nothing', async () => {
+    const missing = await cluster('missing.csv', 'body\nhello\n');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('there is no column "text"');
+    const latin = await cluster('latin.csv', Buffer.concat([Buffer.from('text\nok\ncaf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    expect(latin.code).toBe(1);
+    expect(latin.stderr).toMatch(/line 3 is not valid UTF-8/);
+    expect(existsSync(join(dir, 'missing.csv.run'))).toBe(false);
+    expect(existsSync(join(dir, 'latin.csv.run'))).toBe(false);
+  });
+});
