@@ -3,8 +3,9 @@
  * is generated from it. An area adds its routes array here.
  */
 import type { RouteSpec } from '../route';
+import { clusterRoutes } from './cluster';
 import { embedRoutes } from './embed';
 import { healthRoutes } from './health';
 import { jobRoutes } from './jobs';
 
-export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes];
+export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes];

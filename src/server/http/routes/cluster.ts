@@ -1,0 +1,60 @@
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { ClusterRequest, ClustersFile, JobInfo, PredictRequest, PredictResponse, RunManifest, TicketLensError } from '../../../shared/api';
+import { runClusterPipeline } from '../../cluster/pipeline';
+import { predictClusters } from '../../cluster/predict';
+import { checkOutDir, defaultRunDir, loadRun } from '../../cluster/runFolder';
+import { defineRoute } from '../route';
+
+export const clusterRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/cluster',
+    tag: 'clusters',
+    summary: 'Start clustering a CSV into a new run folder (a job: follow it with /jobs/:id/events)',
+    body: ClusterRequest,
+    response: JobInfo,
+    status: 202,
+    async handler({ body }, ctx) {
+      const outDir = resolve(body.outDir ?? defaultRunDir(body.csvPath, dirname(resolve(body.csvPath))));
+      checkOutDir(outDir, body.csvPath);
+      return ctx.jobs.submit('cluster', async (job) => {
+        const embedder = await ctx.getEmbedder();
+        return runClusterPipeline(
+          { csvPath: body.csvPath, textColumn: body.textColumn, labelColumn: body.labelColumn ?? null, outDir, params: body.params },
+          { embedder, signal: job.signal, log: job.log, progress: job.progress },
+        );
+      });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/runs/load',
+    tag: 'clusters',
+    summary: "A run folder's manifest and clusters, validated",
+    body: z.object({ runDir: z.string().min(1) }),
+    response: z.object({ runDir: z.string(), manifest: RunManifest, clusters: ClustersFile.shape.clusters }),
+    async handler({ body }) {
+      const run = await loadRun(body.runDir);
+      return { runDir: run.dir, manifest: run.manifest, clusters: run.clusters };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/runs/predict',
+    tag: 'clusters',
+    summary: "Nearest cluster of an existing run for each text (cluster path, similarity, probability)",
+    body: PredictRequest,
+    response: PredictResponse,
+    async handler({ body, signal }, ctx) {
+      const run = await loadRun(body.runDir);
+      if (!run.clusters.some((c) => c.centroid)) throw new TicketLensError('bad_input', `${run.dir} has no cluster centroids to compare with.`);
+      const e = await ctx.getEmbedder();
+      if (run.manifest.model.hash !== e.info.modelHash) {
+        throw new TicketLensError('bad_input', `${run.dir} was made with another embedding model (${run.manifest.model.id}); re-cluster the file to compare texts with it.`);
+      }
+      const v = await e.embed(body.texts, { signal });
+      return { predictions: predictClusters(v, e.info.dim, run.clusters) };
+    },
+  }),
+];

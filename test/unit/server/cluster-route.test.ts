@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterResult, JobInfo, PredictResponse } from '../../../src/shared/api';
+import { silentLogger } from '../../../src/server/log';
+import { startServer, type RunningServer } from '../../../src/server/serve';
+import { modelDir } from '../../support/model';
+import { SAMPLE_CSV } from '../../support/sample';
+
+let server: RunningServer;
+const dir = mkdtempSync(join(tmpdir(), 'tl-route-'));
+const post = (path: string, body: unknown) =>
+  fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  server = await startServer({ modelDir: modelDir(), device: 'cpu', cacheDir: join(dir, 'cache'), log: silentLogger });
+});
+afterAll(() => server.close());
+
+describe('clustering through the server', () => {
+  it('runs a cluster job with staged progress, then loads the run and predicts clusters for new texts', async () => {
+    const runDir = join(dir, 'run');
+    const res = await post('/cluster', { csvPath: SAMPLE_CSV, textColumn: 'text', labelColumn: 'intent', outDir: runDir, params: { depth: 1 } });
+    expect(res.status).toBe(202);
+    const job = JobInfo.parse(await res.json());
+    const stages = new Set<string>();
+    server.ctx.jobs.subscribe((j) => j.id === job.id && j.progress && stages.add(j.progress.stage));
+    const done = await server.ctx.jobs.wait(job.id);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    const result = ClusterResult.parse(done.result);
+    expect(result.runDir).toBe(runDir);
+    expect(result.metrics?.ari).toBeGreaterThan(0.8);
+    expect([...stages]).toEqual(expect.arrayContaining(['reading CSV', 'embedding', 'kNN graph', 'UMAP (5-d and 2-d map)', 'HDBSCAN']));
+
+    const load = await post('/runs/load', { runDir });
+    expect(load.status).toBe(200);
+    const run = (await load.json()) as { clusters: { id: string; purity: { label: string } | null }[] };
+    const pred = await post('/runs/predict', { runDir, texts: ['I need to get my money back for the order', 'I forgot my password and cannot log in'] });
+    expect(pred.status).toBe(200);
+    const { predictions } = PredictResponse.parse(await pred.json());
+    const purity = (p: string | null) => run.clusters.find((c) => c.id === p)?.purity?.label;
+    expect(purity(predictions[0].path)).toBe('get_refund');
+    expect(purity(predictions[1].path)).toBe('recover_password');
+    expect(predictions[0].probability).toBeGreaterThan(0.5);
+  });
+
+  it('rejects a bad request with the field, and a missing column as a failed job naming it', async () => {
+    const bad = await post('/cluster', { csvPath: SAMPLE_CSV });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/textColumn/);
+    const res = await post('/cluster', { csvPath: SAMPLE_CSV, textColumn: 'body', outDir: join(dir, 'x') });
+    const done = await server.ctx.jobs.wait(JobInfo.parse(await res.json()).id);
+    expect(done.state).toBe('failed');
+    expect(done.error).toMatchObject({ code: 'bad_input', message: expect.stringContaining('there is no column "body"') });
+  });
+
+  it('a run folder that is not one is a clear 422', async () => {
+    const r = await post('/runs/load', { runDir: dir });
+    expect(r.status).toBe(422);
+    expect((await r.json()).error.message).toMatch(/not a Ticket Lens run folder: run.json is missing/);
+  });
+});
