@@ -1,0 +1,110 @@
+// `npm run bench:cluster`: the cluster engine on all 26,872 rows of Bitext against the public
+// notebooks' Python pipeline (sentence-transformers + umap-learn + hdbscan + c-TF-IDF), same
+// parameters, measured in the same run. Then our figures at ~100k rows to show how cost grows
+// (BENCH_SKIP_100K=1 skips them).
+// Targets: kNN + UMAP (both layouts) + HDBSCAN + keywords from cached embeddings ≤ 20 s and ≥ 2× faster
+// than the reference's same stages; end to end faster than the reference; ARI/NMI ≥ reference − 0.02;
+// peak RSS < 2 GB.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const data = process.env.TICKET_LENS_BENCH_DATA || resolve(root, '..', 'shared', 'data', 'bitext.csv');
+const MCS = 100;
+const MS = 10;
+const SEED = 42;
+
+execFileSync(process.execPath, [join(root, 'scripts', 'models.mjs')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+const { loadEmbedder, defaultModelDir, runClusterPipeline, scores, ClusterParams, silentLogger } = await import(join(root, 'dist', 'bench.js'));
+const { parse } = await import('csv-parse/sync');
+
+const work = mkdtempSync(join(tmpdir(), 'tl-bench-cluster-'));
+const params = ClusterParams.parse({ depth: 1, minClusterSize: MCS, minSamples: MS, seed: SEED });
+
+async function ours(csv, label, cacheDir) {
+  const embedder = await loadEmbedder({ modelDir: defaultModelDir(), device: 'cpu', cacheDir });
+  const out = join(work, `run-${label}`);
+  const t0 = performance.now();
+  const r = await runClusterPipeline({ csvPath: csv, textColumn: 'text', labelColumn: null, outDir: out, params }, { embedder, log: silentLogger });
+  const wall = (performance.now() - t0) / 1000;
+  await embedder.dispose();
+  return { r, wall, out };
+}
+
+function quality(csv, runDir) {
+  const input = parse(readFileSync(csv), { columns: true });
+  const rows = parse(readFileSync(join(runDir, 'assignments.csv')), { columns: true });
+  const pred = rows.map((a) => a.cluster.split('.').slice(0, 2).join('.'));
+  const q = {};
+  for (const col of ['intent', 'category']) {
+    const truth = rows.map((a) => input[Number(a.row) - 1][col]);
+    const s = scores(truth, pred);
+    q[`ari_${col}`] = s.ari;
+    q[`nmi_${col}`] = s.nmi;
+  }
+  return q;
+}
+
+// ---- ours: cold (embedding included), then warm (cached embeddings)
+const cache = join(work, 'cache');
+const cold = await ours(data, 'cold', cache);
+const warm = await ours(data, 'warm', cache);
+const q = quality(data, warm.out);
+const peakRss = process.resourceUsage().maxRSS / 1024;
+const oursMath = ['knn', 'umap', 'hdbscan', 'keywords'].reduce((s, k) => s + (warm.r.timings[k] ?? 0), 0);
+
+// ---- the reference
+const py = spawnSync('bash', [join(root, 'scripts', 'python-env.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).stdout.trim().split('\n').pop();
+process.stderr.write('running the Python reference (a few minutes)…\n');
+const ref = spawnSync(py, [join(root, 'scripts', 'python', 'bench_cluster.py'), data, 'text', String(MCS), String(MS), String(SEED), 'intent', 'category'], {
+  encoding: 'utf8',
+  env: { ...process.env, NUMBA_NUM_THREADS: '2', OMP_NUM_THREADS: '2', PYTHONWARNINGS: 'ignore' },
+  maxBuffer: 64 * 1024 * 1024,
+});
+if (ref.status !== 0) throw new Error(`reference failed: ${ref.stderr}`);
+const R = JSON.parse(ref.stdout.trim().split('\n').pop());
+const refMath = R.stages.umap5 + R.stages.umap2 + R.stages.hdbscan + R.stages.keywords;
+
+const f = (x, d = 1) => (typeof x === 'number' ? x.toFixed(d) : String(x)).padStart(10);
+console.log(`\nCluster engine on ${cold.r.rows} rows of ${data} (${cold.r.uniqueTexts} unique texts), min_cluster_size ${MCS}, min_samples ${MS}, seed ${SEED}, depth 1\n`);
+console.log('stage (s)                               ours   reference');
+console.log(`embed (cold cache / sentence-transformers)${f(cold.r.timings.embed)}${f(R.stages.embed)}`);
+console.log(`kNN graph                               ${f(warm.r.timings.knn)}${f('(in UMAP)')}`);
+console.log(`UMAP 5-d + 2-d                          ${f(warm.r.timings.umap)}${f(R.stages.umap5 + R.stages.umap2)}`);
+console.log(`HDBSCAN                                 ${f(warm.r.timings.hdbscan)}${f(R.stages.hdbscan)}`);
+console.log(`keywords (c-TF-IDF)                     ${f(warm.r.timings.keywords)}${f(R.stages.keywords)}`);
+console.log(`kNN+UMAP+HDBSCAN+keywords (cached emb.) ${f(oursMath)}${f(refMath)}`);
+console.log(`end to end incl. embedding, read, write ${f(cold.wall)}${f(R.total_s)}`);
+console.log(`clusters / noise                        ${f(`${cold.r.topClusters}/${(cold.r.noiseFraction * 100).toFixed(1)}%`)}${f(`${R.clusters}/${(R.noise * 100).toFixed(1)}%`)}`);
+for (const k of ['ari_intent', 'nmi_intent', 'ari_category', 'nmi_category']) console.log(`${k.padEnd(40)}${f(q[k], 3)}${f(R[k], 3)}`);
+console.log(`peak RSS (MB)                           ${f(peakRss, 0)}${f(R.peak_rss_mb, 0)}`);
+
+const checks = [
+  [`cached-embedding stages ≤ 20 s`, oursMath <= 20, `${oursMath.toFixed(1)} s`],
+  [`cached-embedding stages ≥ 2× faster than the reference`, refMath / oursMath >= 2, `${(refMath / oursMath).toFixed(2)}×`],
+  [`end to end faster than the reference`, cold.wall < R.total_s, `${(R.total_s / cold.wall).toFixed(2)}×`],
+  ...['ari_intent', 'nmi_intent', 'ari_category', 'nmi_category'].map((k) => [`${k} ≥ reference − 0.02`, q[k] >= R[k] - 0.02, `${q[k].toFixed(3)} vs ${R[k].toFixed(3)}`]),
+  [`peak RSS < 2 GB`, peakRss < 2048, `${peakRss.toFixed(0)} MB`],
+];
+console.log('');
+for (const [name, ok, fig] of checks) console.log(`${ok ? 'PASS' : 'FAIL'}  ${name}: ${fig}`);
+
+if (!process.env.BENCH_SKIP_100K) {
+  // ~100k rows: Bitext repeated with light, deterministic perturbations (so texts stay unique).
+  const input = parse(readFileSync(data), { columns: true });
+  const variants = [(t) => t, (t) => `${t} please`, (t) => `hi, ${t}`, (t) => `${t} asap!`];
+  const lines = ['text'];
+  outer: for (const v of variants) for (const r of input) {
+    if (lines.length > 100_000) break outer;
+    lines.push(JSON.stringify(v(r.text)).replace(/\\"/g, '""'));
+  }
+  const big = join(work, 'bitext-100k.csv');
+  writeFileSync(big, lines.join('\n') + '\n');
+  const b = await ours(big, '100k', cache);
+  console.log(`\n~100k rows (${b.r.rows} rows, ${b.r.uniqueTexts} unique): end to end ${b.wall.toFixed(1)} s; embed ${b.r.timings.embed.toFixed(1)} s (${cold.r.uniqueTexts} cached), kNN ${b.r.timings.knn.toFixed(1)} s, UMAP ${b.r.timings.umap.toFixed(1)} s, HDBSCAN ${b.r.timings.hdbscan.toFixed(1)} s, keywords ${b.r.timings.keywords.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+rmSync(work, { recursive: true, force: true });
