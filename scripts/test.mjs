@@ -3,6 +3,7 @@
 //   npm test              everything
 //   npm test -- --unit    engine tests only (no VS Code)
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const args = new Set(process.argv.slice(2));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -22,4 +23,5 @@ function step(title, cmd, cmdArgs) {
 step('Provision the embedding model', npm, ['run', '--silent', 'models']);
 step('Build', npm, ['run', '--silent', 'build']);
 step('Engine tests (vitest, real model)', 'npx', ['vitest', 'run']);
-if (!args.has('--unit')) step('VS Code tests (code-server + Chromium)', npm, ['run', '--silent', 'test:e2e']);
+// The VS Code tests arrive with the extension (issue 6); until then there is nothing to run there.
+if (!args.has('--unit') && existsSync('scripts/test-e2e.mjs')) step('VS Code tests (code-server + Chromium)', npm, ['run', '--silent', 'test:e2e']);
