@@ -72,3 +72,4 @@ export const JobInfo = z.object({
 export type JobInfo = z.infer<typeof JobInfo>;
 export * from './run';
 export * from './cluster';
+export * from './label';

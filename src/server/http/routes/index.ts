@@ -7,5 +7,6 @@ import { clusterRoutes } from './cluster';
 import { embedRoutes } from './embed';
 import { healthRoutes } from './health';
 import { jobRoutes } from './jobs';
+import { labelRoutes } from './label';
 
-export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes];
+export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes];
