@@ -1,11 +1,24 @@
 /** summary.md: what a support lead reads first — sizes, the top clusters with keywords and examples, and the evaluation. */
 import type { ClusterRecord, RunManifest } from '../../shared/api';
-import type { RunContent } from './runFolder';
+import type { SweepRow } from './autoSize';
+import type { Evaluation } from './metrics';
+
+/** What the report needs; the pipeline has it in memory, a relabelled run rebuilds it from its files. */
+export interface SummaryInput {
+  manifest: RunManifest;
+  title: string;
+  input: { rows: number; textColumn: string; labelColumn: string | null; skipped: number };
+  params: Record<string, unknown>;
+  timings: Record<string, number>;
+  clusters: ClusterRecord[];
+  evaluation: { top: Evaluation } | null;
+  sweep: SweepRow[] | null;
+}
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 160);
 
-export function renderSummary(c: RunContent & { manifest: RunManifest }): string {
+export function renderSummary(c: SummaryInput): string {
   const rows = c.input.rows;
   const top = c.clusters.filter((k) => k.depth === 1);
   const noise = top.find((k) => k.isNoise);
@@ -13,6 +26,7 @@ export function renderSummary(c: RunContent & { manifest: RunManifest }): string
   const name = (k: ClusterRecord) => k.label ?? k.keywords.slice(0, 4).map((w) => w.term).join(', ');
   const out: string[] = [];
   out.push(`# Ticket Lens clusters: ${c.title}`, '');
+  if (c.manifest.labelling.state !== 'none') out.push(`Labels: ${c.manifest.labelling.state === 'complete' ? `by ${c.manifest.labelling.model}` : c.manifest.labelling.state === 'partial' ? `partly by ${c.manifest.labelling.model}, the rest from keywords` : 'from keywords (no LLM)'}.`, '');
   out.push(`${rows.toLocaleString('en')} rows (${c.input.textColumn})${c.input.skipped ? `, ${c.input.skipped} rows with empty text skipped` : ''}; ` +
     `${top.filter((k) => !k.isNoise).length} clusters, ${c.clusters.filter((k) => k.depth > 1 && !k.isNoise).length} sub-clusters; ` +
     `noise ${noise ? pct(noise.size / rows) : '0%'}. Run ${c.manifest.id}, ${c.manifest.createdAt}.`, '');

@@ -127,8 +127,21 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   return { dir: abs, manifest, clusters };
 }
 
-/** Replaces clusters.json (and optionally run.json) atomically after an edit. */
+/** Replaces clusters.json (and, with the manifest, run.json and summary.md) atomically after an edit. */
 export async function saveClusters(dir: string, clusters: ClusterRecord[], manifest?: RunManifest): Promise<void> {
   await writeFileAtomic(join(dir, 'clusters.json'), JSON.stringify({ version: RUN_FORMAT_VERSION, clusters } satisfies ClustersFile) + '\n');
-  if (manifest) await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
+  if (!manifest) return;
+  await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const metrics = existsSync(join(dir, 'metrics.json')) ? (JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as { topLevel?: Evaluation; sweep?: SweepRow[] | null }) : {};
+  const summary = renderSummary({
+    manifest,
+    title: basename(manifest.input.path),
+    input: { rows: manifest.input.rows, textColumn: manifest.input.textColumn, labelColumn: manifest.input.labelColumn, skipped: 0 },
+    params: manifest.params,
+    timings: manifest.timings,
+    clusters,
+    evaluation: metrics.topLevel ? { top: metrics.topLevel } : null,
+    sweep: metrics.sweep ?? null,
+  });
+  await writeFileAtomic(join(dir, 'summary.md'), summary);
 }

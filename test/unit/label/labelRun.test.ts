@@ -256,3 +256,47 @@ describe('labelling with Claude (fake Messages API, real SDK)', () => {
     for (const p of preview.requests) expect(sent.has(JSON.stringify(p.prompt).slice(1, -1)) || sent.has(p.prompt)).toBe(true);
   });
 });
+
+describe('labelling through the server and the CLI', () => {
+  it('POST /label runs a job with the key from the request; estimate and preview answer at once', async () => {
+    const { startServer } = await import('../../../src/server/serve');
+    fake = await startFakeAnthropic(ok);
+    const server = await startServer({ modelDir: modelDir(), device: 'cpu', cacheDir: mkdtempSync(join(root, 'srv-')), log: silentLogger });
+    try {
+      const run = freshRun();
+      const post = (path: string, body: unknown) =>
+        fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const est = await (await post('/label/estimate', { runDir: run })).json();
+      expect(est.clusters).toBe(targets(run).length);
+      const preview = await (await post('/label/preview', { runDir: run })).json();
+      expect(preview.redacted).toBe(true);
+      const res = await post('/label', { runDir: run, apiKey: KEY, options: { baseURL: fake.url } });
+      expect(res.status).toBe(202);
+      const job = await server.ctx.jobs.wait((await res.json()).id);
+      expect(job.state).toBe('succeeded');
+      expect(job.result).toMatchObject({ state: 'complete' });
+      expect(JSON.stringify(server.ctx.jobs.list())).not.toContain(KEY);
+      expect(readFileSync(join(run, 'summary.md'), 'utf8')).toMatch(/Labels: by claude-haiku/);
+      expect(readFileSync(join(run, 'summary.md'), 'utf8')).toMatch(/Requests \(\d+ rows\)/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('ticket-lens label: a dry run sends nothing and shows the redacted prompts; then labels with ANTHROPIC_API_KEY', async () => {
+    const { runCli } = await import('../../support/cli');
+    fake = await startFakeAnthropic(ok);
+    const run = freshRun();
+    const env = { TICKET_LENS_CACHE: mkdtempSync(join(root, 'cli-')), ANTHROPIC_API_KEY: KEY };
+    const dry = await runCli(['label', run, '--dry-run', '--base-url', fake.url], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/Dry run: nothing is sent. Redaction on/);
+    expect(dry.stdout).toMatch(/clusters to label .* ~\$0\.\d+/);
+    for (const pii of PII) expect(dry.stdout).not.toContain(pii);
+    expect(fake.requests).toHaveLength(0);
+    const real = await runCli(['label', run, '--base-url', fake.url, '--quiet'], env);
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toMatch(/^complete: \d+ labelled by Claude/m);
+    expect(real.stdout + real.stderr).not.toContain(KEY);
+  });
+});
