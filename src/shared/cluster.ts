@@ -63,3 +63,17 @@ export const Prediction = z.object({
 });
 export const PredictResponse = z.object({ predictions: z.array(Prediction) });
 export type Prediction = z.infer<typeof Prediction>;
+
+export const CsvPreviewRequest = z.object({ path: z.string().min(1), rows: z.number().int().min(1).max(200).default(20) });
+export const CsvPreview = z.object({ header: z.array(z.string()), delimiter: z.string(), rows: z.array(z.array(z.string())) });
+export type CsvPreview = z.infer<typeof CsvPreview>;
+
+/** Edits a user makes while reviewing a run; the server applies them with one atomic write. */
+export const RunEdit = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('rename'), id: z.string(), label: z.string().trim().min(1).max(80) }),
+  z.object({ op: z.literal('review'), id: z.string(), reviewed: z.boolean() }),
+  /** Merges `ids` into the first: its size and examples grow, the others are removed and their rows re-pathed. */
+  z.object({ op: z.literal('merge'), ids: z.array(z.string()).min(2) }),
+]);
+export type RunEdit = z.infer<typeof RunEdit>;
+export const RunEditRequest = z.object({ runDir: z.string().min(1), edits: z.array(RunEdit).min(1) });

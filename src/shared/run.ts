@@ -14,7 +14,8 @@ import { z } from 'zod';
 export const RUN_FORMAT_VERSION = 1;
 
 export const Keyword = z.object({ term: z.string(), score: z.number() });
-export const Example = z.object({ row: z.number().int(), text: z.string() });
+/** `row` is the 1-based data row; `line` the physical line where it starts in the CSV (for "reveal in file"). */
+export const Example = z.object({ row: z.number().int(), line: z.number().int().optional(), text: z.string() });
 
 export const ClusterRecord = z.object({
   /** The cluster path, e.g. `root.3.1`; noise of a level is `<parent>.noise`. */

@@ -177,7 +177,7 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
       size: rowsIn(members),
       isNoise: p.endsWith('.noise'),
       keywords: keywords.get(p) ?? [],
-      examples: reps.map((u) => ({ row: rows[d.rowsOf[u][0]].row, text: d.unique[u] })),
+      examples: reps.map((u) => ({ row: rows[d.rowsOf[u][0]].row, line: rows[d.rowsOf[u][0]].line, text: d.unique[u] })),
       centroid: Array.from(c, (x) => Number(x.toFixed(5))),
       purity,
       label: null,

@@ -61,3 +61,36 @@ describe('clustering through the server', () => {
     expect((await r.json()).error.message).toMatch(/not a Ticket Lens run folder: run.json is missing/);
   });
 });
+
+describe('reviewing a run through the server', () => {
+  it('previews a CSV, then renames, reviews and merges clusters with atomic writes', async () => {
+    const pv = await (await post('/csv/preview', { path: SAMPLE_CSV, rows: 3 })).json();
+    expect(pv.header).toEqual(['text', 'category', 'intent']);
+    expect(pv.rows).toHaveLength(3);
+
+    const runDir = join(dir, 'review');
+    const job = JobInfo.parse(await (await post('/cluster', { csvPath: SAMPLE_CSV, textColumn: 'text', outDir: runDir, params: { depth: 1 } })).json());
+    expect((await server.ctx.jobs.wait(job.id)).state).toBe('succeeded');
+    const before = (await (await post('/runs/load', { runDir })).json()) as { clusters: { id: string; size: number; isNoise: boolean; examples: { line?: number }[] }[] };
+    const [a, b] = before.clusters.filter((c) => !c.isNoise);
+    expect(a.examples[0].line).toBeGreaterThan(1);
+    const res = await post('/runs/edit', {
+      runDir,
+      edits: [
+        { op: 'rename', id: a.id, label: 'Refund questions' },
+        { op: 'review', id: a.id, reviewed: true },
+        { op: 'merge', ids: [a.id, b.id] },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const after = (await res.json()) as { clusters: { id: string; size: number; label: string | null; labelSource: string; mergedFrom?: string[]; reviewed: boolean }[] };
+    const merged = after.clusters.find((c) => c.id === a.id)!;
+    expect(merged).toMatchObject({ label: 'Refund questions', labelSource: 'user', size: a.size + b.size, mergedFrom: [b.id], reviewed: false });
+    expect(after.clusters.find((c) => c.id === b.id)).toBeUndefined();
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(join(runDir, 'assignments.csv'), 'utf8')).not.toMatch(new RegExp(`,${b.id.replace('.', '\\.')},`));
+    const bad = await post('/runs/edit', { runDir, edits: [{ op: 'rename', id: 'root.999', label: 'x' }] });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error.message).toMatch(/there is no cluster root\.999/);
+  });
+});

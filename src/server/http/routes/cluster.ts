@@ -1,6 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { ClusterRequest, ClustersFile, JobInfo, PredictRequest, PredictResponse, RunManifest, TicketLensError } from '../../../shared/api';
+import { ClusterRequest, ClustersFile, CsvPreview, CsvPreviewRequest, JobInfo, PredictRequest, PredictResponse, RunEditRequest, RunManifest, TicketLensError } from '../../../shared/api';
+import { previewCsv } from '../../data/csv';
+import { applyEdits } from '../../cluster/edits';
 import { runClusterPipeline } from '../../cluster/pipeline';
 import { predictClusters } from '../../cluster/predict';
 import { checkOutDir, defaultRunDir, loadRun } from '../../cluster/runFolder';
@@ -55,6 +57,28 @@ export const clusterRoutes = [
       }
       const v = await e.embed(body.texts, { signal });
       return { predictions: predictClusters(v, e.info.dim, run.clusters) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/csv/preview',
+    tag: 'clusters',
+    summary: 'The header and first rows of a CSV, for column pickers',
+    body: CsvPreviewRequest,
+    response: CsvPreview,
+    async handler({ body }) {
+      return previewCsv(body.path, body.rows);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/runs/edit',
+    tag: 'clusters',
+    summary: 'Rename, mark reviewed or merge clusters of a run (one atomic write)',
+    body: RunEditRequest,
+    response: z.object({ clusters: ClustersFile.shape.clusters }),
+    async handler({ body }) {
+      return { clusters: await applyEdits(body.runDir, body.edits) };
     },
   }),
 ];
