@@ -77,3 +77,6 @@ export const RunEdit = z.discriminatedUnion('op', [
 ]);
 export type RunEdit = z.infer<typeof RunEdit>;
 export const RunEditRequest = z.object({ runDir: z.string().min(1), edits: z.array(RunEdit).min(1) });
+
+export const RunPoints = z.object({ x: z.array(z.number()), y: z.array(z.number()), cluster: z.array(z.string()), text: z.array(z.string()), row: z.array(z.number()), line: z.array(z.number()) });
+export type RunPoints = z.infer<typeof RunPoints>;

@@ -1,6 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { ClusterRequest, ClustersFile, CsvPreview, CsvPreviewRequest, JobInfo, PredictRequest, PredictResponse, RunEditRequest, RunManifest, TicketLensError } from '../../../shared/api';
+import { ClusterRequest, ClustersFile, CsvPreview, CsvPreviewRequest, JobInfo, PredictRequest, PredictResponse, RunEditRequest, RunManifest, RunPoints, TicketLensError } from '../../../shared/api';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { previewCsv } from '../../data/csv';
 import { applyEdits } from '../../cluster/edits';
 import { runClusterPipeline } from '../../cluster/pipeline';
@@ -79,6 +82,26 @@ export const clusterRoutes = [
     response: z.object({ clusters: ClustersFile.shape.clusters }),
     async handler({ body }) {
       return { clusters: await applyEdits(body.runDir, body.edits) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/runs/points',
+    tag: 'clusters',
+    summary: "Every row's map position, cluster path and text, for the 2-D map",
+    body: z.object({ runDir: z.string().min(1) }),
+    response: RunPoints,
+    async handler({ body }) {
+      const run = await loadRun(body.runDir);
+      const rows = parse(await readFile(join(run.dir, 'assignments.csv')), { columns: true }) as Record<string, string>[];
+      return {
+        x: rows.map((r) => Number(r.x)),
+        y: rows.map((r) => Number(r.y)),
+        cluster: rows.map((r) => r.cluster),
+        text: rows.map((r) => r.text),
+        row: rows.map((r) => Number(r.row)),
+        line: rows.map((r) => Number(r.line)),
+      };
     },
   }),
 ];

@@ -1,0 +1,107 @@
+/**
+ * The one typed client of the model server: every call goes through here, every response is
+ * validated with the shared zod schema, and every error comes back as a TicketLensError with the
+ * server's message (which names file, row and column where there is one).
+ */
+import type { z } from 'zod';
+import {
+  ClusterRequest,
+  ClustersFile,
+  CsvPreview,
+  ErrorBody,
+  HealthResponse,
+  JobInfo,
+  LabelEstimate,
+  LabelPreview,
+  PredictResponse,
+  RunManifest,
+  RunPoints,
+  TicketLensError,
+  type LabelOptionsInput,
+  type RunEdit,
+} from '../shared/api';
+import { z as zod } from 'zod';
+
+const LoadedRun = zod.object({ runDir: zod.string(), manifest: RunManifest, clusters: ClustersFile.shape.clusters });
+const EditResult = zod.object({ clusters: ClustersFile.shape.clusters });
+
+export class ServerClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  private async call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, body?: unknown, signal?: AbortSignal): Promise<z.infer<S>> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal,
+      });
+    } catch (err) {
+      throw new TicketLensError('internal', `The Ticket Lens server is not reachable (${(err as Error).message}).`);
+    }
+    const json: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const e = ErrorBody.safeParse(json);
+      throw e.success ? new TicketLensError(e.data.error.code, e.data.error.message, e.data.error.details) : new TicketLensError('internal', `HTTP ${res.status} from ${path}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new TicketLensError('internal', `Unexpected response from ${path}: ${parsed.error.message}`);
+    return parsed.data;
+  }
+
+  health(signal?: AbortSignal) {
+    return this.call('GET', '/health', HealthResponse, undefined, signal);
+  }
+  csvPreview(path: string, rows = 20) {
+    return this.call('POST', '/csv/preview', CsvPreview, { path, rows });
+  }
+  cluster(req: zod.input<typeof ClusterRequest>) {
+    return this.call('POST', '/cluster', JobInfo, req);
+  }
+  job(id: string) {
+    return this.call('GET', `/jobs/${encodeURIComponent(id)}`, JobInfo);
+  }
+  cancel(id: string) {
+    return this.call('POST', `/jobs/${encodeURIComponent(id)}/cancel`, JobInfo, {});
+  }
+  loadRun(runDir: string) {
+    return this.call('POST', '/runs/load', LoadedRun, { runDir });
+  }
+  points(runDir: string) {
+    return this.call('POST', '/runs/points', RunPoints, { runDir });
+  }
+  editRun(runDir: string, edits: RunEdit[]) {
+    return this.call('POST', '/runs/edit', EditResult, { runDir, edits });
+  }
+  predict(runDir: string, texts: string[]) {
+    return this.call('POST', '/runs/predict', PredictResponse, { runDir, texts });
+  }
+  labelEstimate(runDir: string, options: LabelOptionsInput) {
+    return this.call('POST', '/label/estimate', LabelEstimate, { runDir, options });
+  }
+  labelPreview(runDir: string, options: LabelOptionsInput) {
+    return this.call('POST', '/label/preview', LabelPreview, { runDir, options });
+  }
+  label(runDir: string, apiKey: string | null, options: LabelOptionsInput) {
+    return this.call('POST', '/label', JobInfo, { runDir, apiKey, options });
+  }
+
+  /** Polls a job until it ends; `onProgress` sees every change. Resolves with the final JobInfo. */
+  async waitForJob(id: string, onProgress: (j: JobInfo) => void, isCancelled: () => boolean): Promise<JobInfo> {
+    let cancelSent = false;
+    for (;;) {
+      const j = await this.job(id);
+      onProgress(j);
+      if (j.state !== 'queued' && j.state !== 'running') return j;
+      if (isCancelled() && !cancelSent) {
+        cancelSent = true;
+        await this.cancel(id);
+      }
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  }
+}

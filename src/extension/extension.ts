@@ -1,0 +1,40 @@
+/** Activation only wires things together; the server starts on first use (see ctx.ts). */
+import * as vscode from 'vscode';
+import { clusterCsv } from './commands/clusterCsv';
+import { labelClusters } from './commands/labelClusters';
+import { markReviewed, mergeClusters, openReport, openSummary, renameCluster, revealRow } from './commands/review';
+import { setApiKey } from './commands/setApiKey';
+import { Ctx } from './ctx';
+import { RunsTree, type Node } from './views/runsTree';
+import { StatusBar } from './views/statusBar';
+
+let ctx: Ctx | null = null;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Ticket Lens', { log: true });
+  const status = new StatusBar();
+  ctx = new Ctx(context, log, status);
+  const c = ctx;
+  const tree = new RunsTree(c);
+  const view = vscode.window.createTreeView('ticketLens.clusters', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const cmd = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
+  type ClusterNode = Extract<Node, { kind: 'cluster' }>;
+  cmd('ticketLens.clusterCsv', (uri?: vscode.Uri) => clusterCsv(c, tree, uri));
+  cmd('ticketLens.labelClusters', (n?: ClusterNode) => labelClusters(c, tree, n));
+  cmd('ticketLens.setApiKey', () => setApiKey(context));
+  cmd('ticketLens.openReport', (n?: ClusterNode) => openReport(tree, n));
+  cmd('ticketLens.openSummary', (n?: ClusterNode) => openSummary(c, tree, n));
+  cmd('ticketLens.renameCluster', (n: ClusterNode) => renameCluster(c, tree, n));
+  cmd('ticketLens.markReviewed', (n: ClusterNode) => markReviewed(c, tree, n, true));
+  cmd('ticketLens.unmarkReviewed', (n: ClusterNode) => markReviewed(c, tree, n, false));
+  cmd('ticketLens.mergeClusters', (n: ClusterNode, sel?: Node[]) => mergeClusters(c, tree, n, sel));
+  cmd('ticketLens.revealRow', (n: { run: { manifest: { input: { path: string } } }; row: number; line?: number }) => revealRow(n));
+  cmd('ticketLens.refreshRuns', () => tree.refresh());
+  cmd('ticketLens.showLog', () => log.show());
+  cmd('ticketLens.restartServer', () => c.restart());
+  context.subscriptions.push(log, status, view, c);
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.stop();
+}
