@@ -1,0 +1,107 @@
+// UI end-to-end in a real VS Code (code-server) through Chromium, started by scripts/test-e2e.mjs.
+// Selectors follow shared/notes/vscode-e2e.md. Each step saves a screenshot to test-results/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const { TL_PORT, TL_WORKSPACE, TL_EXT, TL_CHROME_DIR, TL_RESULTS } = process.env;
+mkdirSync(TL_RESULTS, { recursive: true });
+const payload = encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${TL_PORT}${TL_EXT}`]]));
+const url = `http://127.0.0.1:${TL_PORT}/?folder=${encodeURIComponent(TL_WORKSPACE)}&payload=${payload}`;
+
+const ctx = await chromium.launchPersistentContext(TL_CHROME_DIR, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 900 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = ctx.pages()[0] ?? (await ctx.newPage());
+let step = 0;
+const shot = (name) => page.screenshot({ path: join(TL_RESULTS, `${String(++step).padStart(2, '0')}-${name}.png`) });
+const failures = [];
+async function check(name, fn) {
+  const t = Date.now();
+  try {
+    await fn();
+    await shot(name);
+    console.log(`✓ ${name} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
+  } catch (err) {
+    await shot(`FAILED-${name}`).catch(() => {});
+    console.log(`✗ ${name}: ${err.message.split('\n')[0]}`);
+    failures.push(name);
+  }
+}
+
+const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+const toast = (text) => page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
+const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+
+async function clusterFromExplorer(file) {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await explorerRow(file).click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item .action-label', { hasText: 'Cluster This CSV' }).first();
+    if (await item.isVisible({ timeout: 3000 }).catch(() => false)) {
+      await item.click();
+      return;
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1500); // contributions arrive a few seconds after the explorer renders
+  }
+  throw new Error('no "Cluster This CSV" in the explorer context menu');
+}
+
+async function answerPicks(label) {
+  await quickInput.waitFor({ timeout: 60_000 });
+  await page.keyboard.press('Enter'); // text column (detected)
+  await page.waitForTimeout(400);
+  if (label) await quickInput.fill(label);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter'); // label column
+  await page.waitForTimeout(400);
+  await page.keyboard.press('Enter'); // depth
+  await page.waitForTimeout(400);
+  await page.keyboard.press('Enter'); // min cluster size (auto)
+}
+
+await page.goto(url);
+await check('workbench shows the workspace', async () => {
+  await explorerRow('tickets.csv').waitFor({ timeout: 60_000 });
+  await page.locator('.window-title, .titlebar', { hasText: 'Extension Development Host' }).first().waitFor({ timeout: 30_000 }).catch(() => {});
+});
+
+await check('a malformed CSV gives an error notification naming the problem', async () => {
+  await clusterFromExplorer('broken.csv');
+  await answerPicks(null);
+  await toast('has 3 fields, but the header has 2').waitFor({ timeout: 90_000 });
+});
+
+await check('Cluster This CSV clusters the sample and fills the cluster browser', async () => {
+  await clusterFromExplorer('tickets.csv');
+  await answerPicks('intent');
+  await toast('clusters').waitFor({ timeout: 120_000 });
+  const text = await toast('clusters').textContent();
+  if (!/against intent: ARI 0\.\d+/.test(text)) throw new Error(`unexpected notification: ${text}`);
+  await page.locator('.monaco-list-row', { hasText: 'tickets.csv' }).filter({ hasText: 'clusters' }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.monaco-list-row', { hasText: 'rows (' }).first().waitFor({ timeout: 30_000 });
+});
+
+await check('the summary webview shows the clusters, keywords and metrics', async () => {
+  const button = page.locator('.notifications-toasts .monaco-button', { hasText: 'Open Summary' }).first();
+  if (await button.isVisible().catch(() => false)) await button.click();
+  else {
+    await page.keyboard.press('F1');
+    await quickInput.fill('>Ticket Lens: Open Cluster Summary');
+    await page.keyboard.press('Enter');
+  }
+  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  await frame.locator('h2', { hasText: 'tickets.csv' }).waitFor({ timeout: 60_000 });
+  await frame.locator('.metrics', { hasText: 'against intent: ARI' }).waitFor({ timeout: 10_000 });
+  await frame.locator('.kw', { hasText: 'Keywords:' }).first().waitFor({ timeout: 10_000 });
+});
+
+await ctx.close();
+if (failures.length) {
+  console.log(`\n${failures.length} UI check(s) failed: ${failures.join('; ')}`);
+  process.exit(1);
+}
+console.log('\nall UI checks passed');
