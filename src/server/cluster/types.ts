@@ -15,7 +15,10 @@ export interface KnnGraph {
 
 export interface UmapOptions {
   nComponents: number;
-  /** Must be ≤ knn.k; the first nNeighbors neighbours of the graph are used. */
+  /**
+   * Neighbourhood size counting the point itself, as umap-learn's n_neighbors: the first
+   * nNeighbors − 1 neighbours of the graph are used (so knn.k ≥ nNeighbors − 1).
+   */
   nNeighbors: number;
   minDist: number;
   spread?: number;

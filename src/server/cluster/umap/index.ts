@@ -1,10 +1,16 @@
 /**
  * UMAP from a precomputed kNN graph: fuzzy simplicial set → spectral init → SGD layout, the same
- * algorithm as umap-learn. Written here rather than taken from umap-js, whose measured cost on
+ * algorithm and defaults as umap-learn (n_neighbors counting the point itself, a/b fitted to
+ * min_dist, 200 epochs above 10k points, 5 negative samples per edge sample, epochs per edge as
+ * make_epochs_per_sample). Written here rather than taken from umap-js, whose measured cost on
  * 27k × 384 → 5-d was 140 s and 2.5 GB (45 s of it in its own low-recall kNN, 23 s building a graph
- * keyed by strings) and whose transform() is broken; and not embedding-atlas's WASM build (56 s, and
- * its entry point pulls UI peer dependencies). Sharing one exact kNN graph between the 5-d
- * (clustering) and 2-d (map) layouts avoids computing it twice.
+ * keyed by strings, random init) and whose transform() is broken; and not embedding-atlas's WASM
+ * build (56 s, and its entry point pulls UI peer dependencies). Ours, scripts/bench-umap.mjs on
+ * 24,635 unique Bitext vectors, 2 cores: kNN 2.3 s + graph 0.2 s + init 0.7 s + the 5-d (5.7 s) and
+ * 2-d (4.2 s) optimisations side by side ≈ 9 s, against umap-learn's 27 s (warmed numba, same seed,
+ * its kNN shared between the two fits), with downstream ARI/NMI vs intent at or above umap-learn's.
+ * Sharing one exact kNN graph, fuzzy graph and spectral init between the 5-d (clustering) and 2-d
+ * (map) layouts avoids computing them twice.
  */
 import type { KnnGraph, UmapOptions } from '../types';
 import { findAB } from './curve';

@@ -6,7 +6,7 @@
  * worker or inline (the fallback when the bundled worker script is absent, e.g. tests from source).
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TicketLensError } from '../../../shared/api';
 import type { KnnGraph, UmapOptions } from '../types';
@@ -22,12 +22,31 @@ export interface LayoutJob {
   options: Omit<OptimizeOptions, 'signal' | 'onProgress'>;
 }
 
-function workerScript(): string | null {
-  const candidates = [join(__dirname, 'umap-worker.js'), resolve(__dirname, '..', '..', '..', '..', 'dist', 'umap-worker.js')];
-  return candidates.find((c) => existsSync(c)) ?? null;
+export interface LayoutResult {
+  layout: Float64Array;
+  ms: number;
 }
 
-function runInWorker(script: string, job: LayoutJob, signal?: AbortSignal): Promise<Float64Array> {
+/** Stage timings (ms) for benchmarks: 'graph', 'init', 'optimize <d>-d'. */
+export type StageTimer = (stage: string, ms: number) => void;
+
+/**
+ * The bundled worker sits beside the bundle that runs this code (dist/cli.js, dist/bench.js). From
+ * sources (tests) there is none — and a dist/ from an older build must not be picked up — so the
+ * layouts then run inline, one after the other, with the same results.
+ */
+function workerScript(): string | null {
+  const c = join(__dirname, 'umap-worker.js');
+  return existsSync(c) ? c : null;
+}
+
+export function runLayoutJob(job: LayoutJob, signal?: AbortSignal): LayoutResult {
+  const t = performance.now();
+  optimizeLayout(job.graph, job.init, { ...job.options, signal });
+  return { layout: job.init, ms: performance.now() - t };
+}
+
+function runInWorker(script: string, job: LayoutJob, signal?: AbortSignal): Promise<LayoutResult> {
   return new Promise((resolvePromise, reject) => {
     const w = new Worker(script, { workerData: job });
     const onAbort = () => {
@@ -35,7 +54,7 @@ function runInWorker(script: string, job: LayoutJob, signal?: AbortSignal): Prom
       reject(new TicketLensError('job_cancelled', 'UMAP was cancelled.'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    w.once('message', (m: Float64Array) => {
+    w.once('message', (m: LayoutResult) => {
       signal?.removeEventListener('abort', onAbort);
       void w.terminate();
       resolvePromise(m);
@@ -48,7 +67,7 @@ function runInWorker(script: string, job: LayoutJob, signal?: AbortSignal): Prom
 }
 
 /** Layouts (row-major Float32Array each) for every options entry; all must share nNeighbors. */
-export async function umapLayouts(knn: KnnGraph, layouts: UmapOptions[], signal?: AbortSignal): Promise<Float32Array[]> {
+export async function umapLayouts(knn: KnnGraph, layouts: UmapOptions[], signal?: AbortSignal, timer?: StageTimer): Promise<Float32Array[]> {
   const cancelled = () => new TicketLensError('job_cancelled', 'UMAP was cancelled.');
   if (signal?.aborted) throw cancelled();
   const n = knn.n;
@@ -61,9 +80,13 @@ export async function umapLayouts(knn: KnnGraph, layouts: UmapOptions[], signal?
       return out;
     });
   }
+  let t = performance.now();
   const graph = fuzzySimplicialSet(knn, nn);
+  timer?.('graph', performance.now() - t);
+  t = performance.now();
   const maxDim = Math.max(...layouts.map((l) => l.nComponents));
   const spectral = spectralInit(graph, maxDim, layouts[0].seed);
+  timer?.('init', performance.now() - t);
   const jobs: LayoutJob[] = layouts.map((l) => {
     const init = new Float64Array(n * l.nComponents);
     for (let i = 0; i < n; i++) for (let c = 0; c < l.nComponents; c++) init[i * l.nComponents + c] = spectral[i * maxDim + c];
@@ -73,11 +96,7 @@ export async function umapLayouts(knn: KnnGraph, layouts: UmapOptions[], signal?
   });
   if (signal?.aborted) throw cancelled();
   const script = workerScript();
-  const results = script
-    ? await Promise.all(jobs.map((j) => runInWorker(script, j, signal)))
-    : jobs.map((j) => {
-        optimizeLayout(j.graph, j.init, { ...j.options, signal });
-        return j.init;
-      });
-  return results.map((r) => Float32Array.from(r));
+  const results = script ? await Promise.all(jobs.map((j) => runInWorker(script, j, signal))) : jobs.map((j) => runLayoutJob(j, signal));
+  results.forEach((r, i) => timer?.(`optimize ${layouts[i].nComponents}-d`, r.ms));
+  return results.map((r) => Float32Array.from(r.layout));
 }
