@@ -73,3 +73,4 @@ export type JobInfo = z.infer<typeof JobInfo>;
 export * from './run';
 export * from './cluster';
 export * from './label';
+export * from './classify';

@@ -1,0 +1,45 @@
+/**
+ * Cosine similarities of query vectors to a fixed set of unit vectors (stored training examples,
+ * label prototypes) and the k most similar. A plain loop: the stored sets are a few thousand rows,
+ * where a JS dot product over 384 floats is ~0.3 µs; batching through onnxruntime would cost more in
+ * tensor set-up than it saves for the 1–100 texts of a /classify request.
+ */
+export function similarities(q: Float32Array, qRow: number, base: Float32Array, dim: number, out: Float32Array): Float32Array {
+  const n = base.length / dim;
+  const qo = qRow * dim;
+  for (let r = 0; r < n; r++) {
+    const bo = r * dim;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < dim; d += 4) {
+      s0 += q[qo + d] * base[bo + d];
+      s1 += q[qo + d + 1] * base[bo + d + 1];
+      s2 += q[qo + d + 2] * base[bo + d + 2];
+      s3 += q[qo + d + 3] * base[bo + d + 3];
+    }
+    out[r] = s0 + s1 + s2 + s3;
+  }
+  return out;
+}
+
+/** Indices of the k largest values, largest first. */
+export function topK(values: ArrayLike<number>, k: number): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (idx.length < k) {
+      idx.push(i);
+      if (idx.length === k) idx.sort((a, b) => values[b] - values[a]);
+      continue;
+    }
+    if (values[i] <= values[idx[k - 1]]) continue;
+    let p = k - 1;
+    while (p > 0 && values[idx[p - 1]] < values[i]) {
+      idx[p] = idx[p - 1];
+      p--;
+    }
+    idx[p] = i;
+  }
+  return idx.length < k ? idx.sort((a, b) => values[b] - values[a]) : idx;
+}
