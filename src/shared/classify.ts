@@ -45,12 +45,12 @@ export const TrainParams = z.object({
   valFraction: z.number().min(0.05).max(0.5).default(0.1),
   /** 0 = a linear (softmax / sigmoid) head; > 0 = one hidden layer of this width. */
   hidden: z.number().int().min(0).max(2048).default(0),
-  epochs: z.number().int().min(1).max(500).default(40),
+  epochs: z.number().int().min(1).max(500).default(20),
   batchSize: z.number().int().min(8).max(4096).default(64),
   lr: z.number().positive().default(0.02),
   weightDecay: z.number().min(0).default(1e-4),
   /** Epochs without validation improvement before stopping. */
-  patience: z.number().int().min(1).default(6),
+  patience: z.number().int().min(1).default(5),
   /** Inverse-frequency class weights in the loss (imbalanced data). */
   classWeighting: z.boolean().default(true),
   /** Train the contrastive adapter and classify on adapted vectors. */

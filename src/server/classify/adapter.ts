@@ -56,7 +56,7 @@ function adaptRow(A: Float32Array, dim: number, x: Float32Array, xo: number, out
 /** Trains the adapter on the rows `rows` of x with labels y. */
 export function trainAdapter(x: Float32Array, dim: number, y: ArrayLike<number>, rows: readonly number[], opts: AdapterOptions): Adapter {
   const rng = new Prng(opts.seed ^ 0x2545f491);
-  const epochs = opts.epochs ?? 2;
+  const epochs = opts.epochs ?? 1;
   const B = opts.batchSize ?? 64;
   const scale = opts.scale ?? 20;
   const A = new Float32Array(dim * dim);

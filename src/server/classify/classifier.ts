@@ -19,9 +19,10 @@ export interface PredictOptions {
   reject: boolean;
 }
 
-export interface TaskScores {
-  /** n × classes: final (blended) probabilities. */
-  probs: Float32Array;
+export interface Neighbours {
+  /** Per row, indices of the nearest stored examples, most similar first. */
+  index: number[][];
+  similarity: Float32Array[];
 }
 
 export class TrainedClassifier {
@@ -52,54 +53,68 @@ export class TrainedClassifier {
     return this.data.adapter ? adaptVectors({ dim: this.dim, A: this.data.adapter }, vectors) : vectors;
   }
 
-  /** Per task, n × classes probabilities of vectors already in model space; also the nearest-example similarities. */
-  scores(x: Float32Array, opts: { knnBlend?: number[] } = {}): { perTask: Float32Array[]; nearest: { index: number; similarity: number }[]; neighbours: number[][] } {
+  /** The stored examples nearest to each row of x (model space), most similar first. */
+  neighbours(x: Float32Array): Neighbours {
     const n = x.length / this.dim;
     const ex = this.data.exampleVectors;
     const sims = new Float32Array(ex.length / this.dim);
-    const neighbours: number[][] = [];
-    const nearest: { index: number; similarity: number }[] = [];
-    const maxK = Math.max(1, ...this.tasks.map((t) => t.knnK));
-    const simRows: Float32Array[] = [];
+    const k = Math.min(sims.length, Math.max(1, ...this.tasks.map((t) => t.knnK)));
+    const index: number[][] = [];
+    const similarity: Float32Array[] = [];
     for (let r = 0; r < n; r++) {
       similarities(x, r, ex, this.dim, sims);
-      const top = sims.length ? topK(sims, Math.min(maxK, sims.length)) : [];
-      neighbours.push(top);
-      simRows.push(Float32Array.from(top, (i) => sims[i]));
-      nearest.push(top.length ? { index: top[0], similarity: sims[top[0]] } : { index: -1, similarity: 1 });
+      const top = k > 0 ? topK(sims, k) : [];
+      index.push(top);
+      similarity.push(Float32Array.from(top, (i) => sims[i]));
     }
-    const perTask = this.tasks.map((t, ti) => {
-      const shape: HeadShape = { dim: this.dim, hidden: t.hidden, classes: t.labels.length, multiLabel: t.multiLabel };
-      const p = probabilities(shape, this.data.weights[ti], x, n, t.temperature);
-      const alpha = opts.knnBlend?.[ti] ?? t.knnBlend;
-      if (t.multiLabel || alpha === 0) return p;
-      const C = t.labels.length;
-      const lab = this.labelIndex[ti];
-      const vote = new Float64Array(C);
-      for (let r = 0; r < n; r++) {
-        vote.fill(0);
-        let total = 0;
-        const top = neighbours[r].slice(0, t.knnK);
-        top.forEach((e, j) => {
-          const c = lab[e];
-          if (c < 0) return;
-          const w = Math.exp((simRows[r][j] - simRows[r][0]) / KNN_TEMPERATURE);
-          vote[c] += w;
-          total += w;
-        });
-        if (total === 0) continue;
-        for (let c = 0; c < C; c++) p[r * C + c] = (1 - alpha) * p[r * C + c] + (alpha * vote[c]) / total;
+    return { index, similarity };
+  }
+
+  /** The head's probabilities (n × classes) of task ti for x in model space. */
+  headProbabilities(x: Float32Array, ti: number): Float32Array {
+    const t = this.tasks[ti];
+    const shape: HeadShape = { dim: this.dim, hidden: t.hidden, classes: t.labels.length, multiLabel: t.multiLabel };
+    return probabilities(shape, this.data.weights[ti], x, x.length / this.dim, t.temperature);
+  }
+
+  /** (1 − alpha) · head + alpha · kNN vote, in place on a copy of the head's probabilities. */
+  blend(head: Float32Array, nb: Neighbours, ti: number, alpha: number): Float32Array {
+    const t = this.tasks[ti];
+    const p = head.slice();
+    if (t.multiLabel || alpha === 0) return p;
+    const C = t.labels.length;
+    const lab = this.labelIndex[ti];
+    const vote = new Float64Array(C);
+    for (let r = 0; r < nb.index.length; r++) {
+      vote.fill(0);
+      let total = 0;
+      const top = nb.index[r];
+      const sims = nb.similarity[r];
+      for (let j = 0; j < Math.min(t.knnK, top.length); j++) {
+        const c = lab[top[j]];
+        if (c < 0) continue;
+        const w = Math.exp((sims[j] - sims[0]) / KNN_TEMPERATURE);
+        vote[c] += w;
+        total += w;
       }
-      return p;
-    });
-    return { perTask, nearest, neighbours };
+      if (total === 0) continue;
+      for (let c = 0; c < C; c++) p[r * C + c] = (1 - alpha) * p[r * C + c] + (alpha * vote[c]) / total;
+    }
+    return p;
+  }
+
+  /** Per task, n × classes final probabilities of vectors already in model space, and the neighbours. */
+  scores(x: Float32Array): { perTask: Float32Array[]; neighbours: Neighbours } {
+    const neighbours = this.neighbours(x);
+    const perTask = this.tasks.map((t, ti) => this.blend(this.headProbabilities(x, ti), neighbours, ti, t.knnBlend));
+    return { perTask, neighbours };
   }
 
   /** Predictions for raw (unadapted) sentence vectors. */
   predict(vectors: Float32Array, opts: PredictOptions): TaskPrediction[][] {
     const x = this.toModelSpace(vectors);
     const n = x.length / this.dim;
-    const { perTask, nearest } = this.scores(x);
+    const { perTask, neighbours } = this.scores(x);
     const { reject, examples } = this.data.header;
     const out: TaskPrediction[][] = [];
     for (let r = 0; r < n; r++) {
@@ -109,7 +124,7 @@ export class TrainedClassifier {
         const p = perTask[ti].subarray(r * C, r * C + C);
         const order = topK(p, Math.min(opts.topK, C));
         const top = order.map((c) => ({ label: t.labels[c], score: p[c] }));
-        const near = nearest[r];
+        const near = neighbours.index[r].length ? { index: neighbours.index[r][0], similarity: neighbours.similarity[r][0] } : { index: -1, similarity: 1 };
         const pred: TaskPrediction = { task: t.name, source: this.name, multiLabel: t.multiLabel, label: t.labels[order[0]], confidence: p[order[0]], topK: top, unknown: false };
         if (t.multiLabel) pred.labels = t.labels.filter((_, c) => p[c] >= (t.thresholds?.[c] ?? 0.5));
         if (opts.reject && near.index >= 0 && near.similarity < reject.minSimilarity) {

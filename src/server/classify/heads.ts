@@ -40,14 +40,26 @@ export function views(s: HeadShape, p: Float32Array): HeadViews {
 
 /** y[r, j] = b[j] + Σ_d x[r, d] · W[j, d] for rows r of x (n × inDim), W (outDim × inDim). */
 export function affine(x: Float32Array, n: number, inDim: number, W: Float32Array, b: Float32Array, outDim: number, y: Float32Array): void {
+  const tail = inDim & ~3;
   for (let r = 0; r < n; r++) {
     const xo = r * inDim;
     const yo = r * outDim;
     for (let j = 0; j < outDim; j++) {
       const wo = j * inDim;
-      let s = b[j];
-      for (let d = 0; d < inDim; d++) s += x[xo + d] * W[wo + d];
-      y[yo + j] = s;
+      // four accumulators break the add dependency chain (~2× faster in V8 at these sizes)
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let d = 0;
+      for (; d < tail; d += 4) {
+        s0 += x[xo + d] * W[wo + d];
+        s1 += x[xo + d + 1] * W[wo + d + 1];
+        s2 += x[xo + d + 2] * W[wo + d + 2];
+        s3 += x[xo + d + 3] * W[wo + d + 3];
+      }
+      for (; d < inDim; d++) s0 += x[xo + d] * W[wo + d];
+      y[yo + j] = b[j] + s0 + s1 + s2 + s3;
     }
   }
 }
@@ -127,6 +139,7 @@ export function backward(s: HeadShape, params: Float32Array, grad: Float32Array,
 }
 
 function accumulateAffineGrad(x: Float32Array, n: number, inDim: number, dy: Float32Array, outDim: number, gW: Float32Array, gb: Float32Array): void {
+  const tail = inDim & ~3;
   for (let r = 0; r < n; r++) {
     const xo = r * inDim;
     for (let j = 0; j < outDim; j++) {
@@ -134,7 +147,14 @@ function accumulateAffineGrad(x: Float32Array, n: number, inDim: number, dy: Flo
       if (d === 0) continue;
       gb[j] += d;
       const wo = j * inDim;
-      for (let k = 0; k < inDim; k++) gW[wo + k] += d * x[xo + k];
+      let k = 0;
+      for (; k < tail; k += 4) {
+        gW[wo + k] += d * x[xo + k];
+        gW[wo + k + 1] += d * x[xo + k + 1];
+        gW[wo + k + 2] += d * x[xo + k + 2];
+        gW[wo + k + 3] += d * x[xo + k + 3];
+      }
+      for (; k < inDim; k++) gW[wo + k] += d * x[xo + k];
     }
   }
 }

@@ -205,21 +205,20 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
     const xVal = new Float32Array(split.val.length * dim);
     split.val.forEach((r, i) => xVal.set(x.subarray(r * dim, r * dim + dim), i * dim));
     const grid = params.knnBlend === 'auto' ? [0, 0.15, 0.3, 0.45, 0.6] : [params.knnBlend];
+    const nb = clf.neighbours(xVal);
     data.tasks.forEach((task, ti) => {
       if (!task.y) return;
       const truth = split.val.map((r) => task.y![r]);
+      const head = clf.headProbabilities(xVal, ti);
       let best = { alpha: 0, acc: -1 };
       for (const alpha of grid) {
-        const blend = data.tasks.map(() => 0);
-        blend[ti] = alpha;
-        const acc = singleLabelAccuracy(clf.scores(xVal, { knnBlend: blend }).perTask[ti], task.labels.length, truth);
+        const acc = singleLabelAccuracy(clf.blend(head, nb, ti, alpha), task.labels.length, truth);
         if (acc > best.acc + 1e-9) best = { alpha, acc };
       }
       model.header.tasks[ti].knnBlend = best.alpha;
       model.header.tasks[ti].summary.valAccuracy = best.acc;
     });
-    const near = clf.scores(xVal).nearest.map((s) => s.similarity);
-    model.header.reject.minSimilarity = quantile(near, DEFAULT_REJECT_QUANTILE);
+    model.header.reject.minSimilarity = quantile(nb.similarity.map((s) => s[0] ?? 1), DEFAULT_REJECT_QUANTILE);
   }
   lap('calibrate');
 
