@@ -139,6 +139,18 @@ export const TrainResult = z.object({
 });
 export type TrainResult = z.infer<typeof TrainResult>;
 
+export const TrainRequest = z.object({
+  csvPath: z.string().min(1),
+  textColumn: z.string().min(1),
+  labelColumns: z.array(z.string().min(1)).default([]),
+  multiLabelColumns: z.array(z.string().min(1)).default([]),
+  /** Separator of the labels inside a multi-label cell. */
+  sep: z.string().min(1).default(';'),
+  outPath: z.string().min(1),
+  params: TrainParams.default(TrainParams.parse({})),
+});
+export type TrainRequest = z.input<typeof TrainRequest>;
+
 // ---- /classify
 
 export const MAX_CLASSIFY_BATCH = 512;

@@ -1,8 +1,211 @@
-// Placeholder until its owner lands it: the command is listed but not yet available.
-import type { Command } from 'commander';
+/**
+ * `ticket-lens train | eval | classify`: the classification engine from the command line. `--model`
+ * here names a classifier (a .tlc file or a shipped default); the embedding model directory is
+ * `--embedding-model`.
+ */
+import { Option, type Command } from 'commander';
+import { TicketLensError, TrainParams } from '../../shared/api';
+import { classifyCsv } from '../classify/batch';
+import { readLabelled } from '../classify/dataset';
+import { evaluateModel, reportMarkdown } from '../classify/evaluate';
+import { ClassifyService } from '../classify/service';
+import { trainModel } from '../classify/trainModel';
+import { assertNotInput, writeFileAtomic } from '../data/atomic';
+import { cacheRoot, defaultModelDir, loadEmbedder, type Embedder } from '../embed';
+import { createLogger } from '../log';
+import { createProgress } from './progress';
+
+interface EmbedFlags {
+  embeddingModel?: string;
+  device: 'auto' | 'cpu' | 'cuda';
+  dtype: 'q8' | 'fp32';
+  cache: boolean;
+  quiet?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function addEmbeddingOptions(cmd: Command): Command {
+  return cmd
+    .option('--embedding-model <dir>', 'sentence-embedding model directory (default: $TICKET_LENS_MODEL_DIR or the model cache)')
+    .addOption(new Option('--device <device>', 'execution device').choices(['auto', 'cpu', 'cuda']).default('auto'))
+    .addOption(new Option('--dtype <dtype>', 'embedding model weights').choices(['q8', 'fp32']).default('q8'))
+    .option('--no-cache', 'do not use the on-disk embedding cache')
+    .option('--quiet', 'no progress output');
+}
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new TicketLensError('bad_input', `${name} must be a number (got "${v}").`);
+  return n;
+}
+
+async function withEmbedder<T>(f: EmbedFlags, run: (e: Embedder, signal: AbortSignal, progress: ReturnType<typeof createProgress>) => Promise<T>): Promise<T> {
+  const log = createLogger(f.quiet ? 'warn' : 'info');
+  const embedder = await loadEmbedder({ modelDir: f.embeddingModel ?? defaultModelDir(), device: f.device, dtype: f.dtype, cacheDir: f.cache ? cacheRoot() : undefined, log });
+  const progress = createProgress({ quiet: f.quiet });
+  const ac = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\ncancelling…\n');
+    ac.abort(new TicketLensError('job_cancelled', 'Cancelled.'));
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    return await run(embedder, ac.signal, progress);
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    await embedder.dispose();
+  }
+}
+
+function stageTracker(progress: ReturnType<typeof createProgress>) {
+  let stage = '';
+  return (p: { stage: string; done?: number; total?: number }) => {
+    if (p.stage !== stage) {
+      stage = p.stage;
+      progress.stage(p.stage, p.total);
+    }
+    if (p.done !== undefined) progress.update(p.done, p.total);
+  };
+}
+
+interface TrainFlags extends EmbedFlags {
+  textColumn: string;
+  labelColumn: string[];
+  multiLabelColumn: string[];
+  sep: string;
+  out: string;
+  name?: string;
+  adapter?: boolean;
+  hidden?: string;
+  epochs?: string;
+  seed?: string;
+  valFraction?: string;
+  knnBlend?: string;
+}
+
+interface EvalFlags extends EmbedFlags {
+  model: string;
+  textColumn: string;
+  labelColumn: string[];
+  multiLabelColumn: string[];
+  sep: string;
+  out: string;
+  reject?: boolean;
+}
+
+interface ClassifyFlags extends EmbedFlags {
+  model: string[];
+  labelSet: string[];
+  workspace?: string;
+  textColumn: string;
+  out: string;
+  reject: boolean;
+}
 
 export function registerClassifyCommands(program: Command): void {
-  program.command('classify').description('(not yet available)').action(() => {
-    throw new Error('ticket-lens classify is not available yet');
+  addEmbeddingOptions(
+    program
+      .command('train')
+      .description('train a classifier (one head per label column) on a labelled CSV and write a model file')
+      .argument('<csv>', 'labelled CSV (never modified)')
+      .requiredOption('--text-column <name>', 'column holding the text')
+      .option('--label-column <name>', 'a single-label column to learn (repeatable)', collect, [])
+      .option('--multi-label-column <name>', 'a multi-label column, labels separated by --sep (repeatable)', collect, [])
+      .option('--sep <s>', 'separator inside multi-label cells', ';')
+      .requiredOption('--out <file>', 'model file to write (.tlc)')
+      .option('--name <name>', 'model name shown in predictions (default: the file name)')
+      .option('--adapter', 'train the contrastive adapter on the frozen embedding first')
+      .option('--hidden <n>', 'hidden layer width (0 = linear head)')
+      .option('--epochs <n>', 'maximum epochs (early stopping on validation)')
+      .option('--seed <n>', 'random seed (same data + parameters + seed → same model)')
+      .option('--val-fraction <x>', 'share held out for validation, per class')
+      .option('--knn-blend <x|auto>', 'weight of the kNN vote (auto: best on validation)'),
+  ).action(async (csv: string, f: TrainFlags) => {
+    const params = TrainParams.parse({
+      adapter: f.adapter ?? false,
+      hidden: num('--hidden', f.hidden),
+      epochs: num('--epochs', f.epochs),
+      seed: num('--seed', f.seed),
+      valFraction: num('--val-fraction', f.valFraction),
+      knnBlend: f.knnBlend === undefined || f.knnBlend === 'auto' ? 'auto' : num('--knn-blend', f.knnBlend),
+    });
+    const columns = [...f.labelColumn.map((column) => ({ column, multiLabel: false })), ...f.multiLabelColumn.map((column) => ({ column, multiLabel: true, sep: f.sep }))];
+    const r = await withEmbedder(f, (embedder, signal, progress) =>
+      trainModel({ csvPath: csv, textColumn: f.textColumn, columns, outPath: f.out, params, name: f.name }, { embedder, log: createLogger(f.quiet ? 'warn' : 'info'), signal, progress: stageTracker(progress) }),
+    );
+    for (const t of r.tasks) {
+      process.stdout.write(`${t.task}: ${t.classes} classes, ${t.trainRows} train / ${t.valRows} validation rows, best epoch ${t.bestEpoch}/${t.epochs}; validation ${t.multiLabel ? 'exact match' : 'accuracy'} ${t.valAccuracy.toFixed(4)}, macro-F1 ${t.valMacroF1.toFixed(4)}\n`);
+    }
+    if (r.adapter) {
+      const a = r.adapter;
+      process.stdout.write(`adapter (validation): accuracy ${a.valAccuracyWithout.toFixed(4)} → ${a.valAccuracyWith.toFixed(4)}; k-means ARI ${a.ariWithout.toFixed(3)} → ${a.ariWith.toFixed(3)}, NMI ${a.nmiWithout.toFixed(3)} → ${a.nmiWith.toFixed(3)}\n`);
+    }
+    process.stdout.write(`timings: ${Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ')}\nmodel: ${r.modelPath}\n`);
+  });
+
+  addEmbeddingOptions(
+    program
+      .command('eval')
+      .description('evaluate a classifier on a labelled CSV: report.json and a markdown report beside it')
+      .argument('<csv>', 'labelled CSV (never modified)')
+      .requiredOption('--model <file>', 'classifier (.tlc file or a shipped default name)')
+      .requiredOption('--text-column <name>', 'column holding the text')
+      .option('--label-column <name>', 'a single-label column to evaluate (repeatable)', collect, [])
+      .option('--multi-label-column <name>', 'a multi-label column (repeatable)', collect, [])
+      .option('--sep <s>', 'separator inside multi-label cells', ';')
+      .requiredOption('--out <file>', 'report.json to write (the markdown goes to the same name with .md)')
+      .option('--reject', 'apply the reject option (rejected rows count as errors)'),
+  ).action(async (csv: string, f: EvalFlags) => {
+    assertNotInput(f.out, [csv]);
+    const mdPath = f.out.replace(/\.json$/i, '') + '.md';
+    const report = await withEmbedder(f, async (embedder, signal, progress) => {
+      const service = new ClassifyService(() => Promise.resolve(embedder));
+      const clf = await service.model(f.model);
+      const columns = [...f.labelColumn.map((column) => ({ column, multiLabel: false })), ...f.multiLabelColumn.map((column) => ({ column, multiLabel: true, sep: f.sep }))];
+      const knownLabels: Record<string, string[]> = {};
+      for (const c of columns) {
+        const t = clf.tasks.find((tk) => tk.column === c.column || tk.name === c.column) ?? (clf.tasks.length === 1 && columns.length === 1 ? clf.tasks[0] : undefined);
+        if (t && !t.multiLabel) knownLabels[c.column] = t.labels;
+      }
+      const data = await readLabelled(csv, f.textColumn, columns, { signal, knownLabels });
+      const track = stageTracker(progress);
+      const v = await embedder.embed(data.texts, { signal, onProgress: (done, total) => track({ stage: 'embedding', done, total }) });
+      progress.stop();
+      return evaluateModel(clf, data, v, { reject: f.reject ?? false, modelName: clf.name });
+    });
+    await writeFileAtomic(f.out, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFileAtomic(mdPath, reportMarkdown(report));
+    for (const t of report.tasks) {
+      process.stdout.write(
+        `${t.task}: ${t.multiLabel ? 'exact match' : 'accuracy'} ${t.accuracy.toFixed(4)}, macro-F1 ${t.macro_f1.toFixed(4)}, micro-F1 ${t.micro_f1.toFixed(4)}, weighted-F1 ${t.weighted_f1.toFixed(4)}, ROC-AUC ${t.roc_auc_ovr?.toFixed(4) ?? 'n/a'}, ECE ${t.ece.toFixed(4)}${t.hamming_loss !== undefined ? `, Hamming ${t.hamming_loss.toFixed(4)}` : ''}${t.unknown ? `, unknown ${t.unknown}` : ''}\n`,
+      );
+    }
+    process.stdout.write(`report: ${f.out}\n        ${mdPath}\n`);
+  });
+
+  addEmbeddingOptions(
+    program
+      .command('classify')
+      .description('classify every row of a CSV into predictions.csv (all input columns + label and confidence per task); resumable')
+      .argument('<csv>', 'input CSV (never modified)')
+      .option('--model <file>', 'classifier (.tlc file or a shipped default name; repeatable)', collect, [])
+      .option('--label-set <name>', 'zero-shot label set (repeatable; default: all when no --model)', collect, [])
+      .option('--workspace <dir>', 'folder whose .ticket-lens/labels.json adds label sets', process.cwd())
+      .requiredOption('--text-column <name>', 'column holding the text')
+      .requiredOption('--out <file>', 'predictions CSV to write')
+      .option('--no-reject', 'never answer "unknown"'),
+  ).action(async (csv: string, f: ClassifyFlags) => {
+    const r = await withEmbedder(f, (embedder, signal, progress) => {
+      const service = new ClassifyService(() => Promise.resolve(embedder));
+      return classifyCsv(
+        { csvPath: csv, textColumn: f.textColumn, outPath: f.out, models: f.model, labelSets: f.labelSet.length ? f.labelSet : undefined, workspace: f.workspace, reject: f.reject },
+        { service, signal, progress: stageTracker(progress) },
+      );
+    });
+    process.stdout.write(`${r.rows} rows${r.resumedAfterRow ? ` (resumed after row ${r.resumedAfterRow})` : ''}; tasks: ${r.tasks.join(', ')}\npredictions: ${r.outPath}\n`);
   });
 }
+

@@ -3,10 +3,11 @@
  * is generated from it. An area adds its routes array here.
  */
 import type { RouteSpec } from '../route';
+import { classifyRoutes } from './classify';
 import { clusterRoutes } from './cluster';
 import { embedRoutes } from './embed';
 import { healthRoutes } from './health';
 import { jobRoutes } from './jobs';
 import { labelRoutes } from './label';
 
-export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes];
+export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes, ...classifyRoutes];
