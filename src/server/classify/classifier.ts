@@ -6,7 +6,7 @@
  */
 import type { TaskPrediction } from '../../shared/classify';
 import { adaptVectors } from './adapter';
-import { probabilities, type HeadShape } from './heads';
+import { forward, probabilities, type HeadShape } from './heads';
 import type { ModelData, ModelTask } from './modelFile';
 import { rejectReason } from './reject';
 import { similarities, topK } from './similarity';
@@ -75,6 +75,15 @@ export class TrainedClassifier {
     const t = this.tasks[ti];
     const shape: HeadShape = { dim: this.dim, hidden: t.hidden, classes: t.labels.length, multiLabel: t.multiLabel };
     return probabilities(shape, this.data.weights[ti], x, x.length / this.dim, t.temperature);
+  }
+
+  /** The head's logits / temperature (n × classes) of task ti for x in model space: unsaturated scores for explanations. */
+  headLogits(x: Float32Array, ti: number): Float32Array {
+    const t = this.tasks[ti];
+    const shape: HeadShape = { dim: this.dim, hidden: t.hidden, classes: t.labels.length, multiLabel: t.multiLabel };
+    const z = forward(shape, this.data.weights[ti], x, x.length / this.dim).logits;
+    for (let i = 0; i < z.length; i++) z[i] /= t.temperature;
+    return z;
   }
 
   /** (1 − alpha) · head + alpha · kNN vote, in place on a copy of the head's probabilities. */

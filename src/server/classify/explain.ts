@@ -1,8 +1,10 @@
 /**
  * Explanations for one prediction: the nearest training examples (or, zero-shot, the closest label
  * descriptions and example phrases), and per-word contributions by occlusion — the text is embedded
- * again once without each word, and a word's contribution is how much the predicted label's score
- * drops without it (positive: the word supports the label). Occlusion needs one embedding per word,
+ * again once without each word, and a word's contribution is how much the predicted label's margin
+ * drops without it (positive: the word supports the label). The margin is the label's logit (trained
+ * head; zero-shot: cosine) minus the best other label's: probabilities saturate at 1.0 for clear
+ * texts, so removing even the key word would change them by nothing measurable. Occlusion needs one embedding per word,
  * so it is only done when asked, and on at most MAX_OCCLUDED_WORDS words.
  */
 import type { Explanation } from '../../shared/api';
@@ -15,7 +17,7 @@ export function words(text: string): string[] {
 }
 
 /**
- * `score(vectors)` returns, per row, the predicted label's score for those (raw) sentence vectors.
+ * `score(vectors)` returns, per row, the predicted label's margin for those (raw) sentence vectors.
  * Row 0 of what it receives is the full text.
  */
 export async function occlusion(text: string, embedder: Embedder, score: (vectors: Float32Array) => ArrayLike<number>, signal?: AbortSignal): Promise<Explanation['words']> {
@@ -27,4 +29,16 @@ export async function occlusion(text: string, embedder: Embedder, score: (vector
   const v = await embedder.embed(variants, { signal });
   const s = score(v);
   return ws.map((word, i) => ({ word, contribution: i < m ? s[0] - s[i + 1] : 0 }));
+}
+
+/** Per row of an n × C score matrix, score[label] − max over the other labels. */
+export function margins(scores: Float32Array, C: number, label: number): number[] {
+  const n = scores.length / C;
+  const out: number[] = [];
+  for (let r = 0; r < n; r++) {
+    let other = -Infinity;
+    for (let c = 0; c < C; c++) if (c !== label) other = Math.max(other, scores[r * C + c]);
+    out.push(scores[r * C + label] - other);
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import type { ClassifyRequestParsed, ClassifyResponse, LabelSet, TaskPrediction 
 import { TicketLensError } from '../../shared/api';
 import type { Embedder } from '../embed/types';
 import { TrainedClassifier } from './classifier';
-import { occlusion } from './explain';
+import { margins, occlusion } from './explain';
 import { resolveLabelSets } from './labelSets';
 import { assertSameEmbedding, loadModelFile } from './modelFile';
 import { buildPrototypes, zeroShotPredict, zeroShotScores, type Prototypes } from './zeroShot';
@@ -102,9 +102,7 @@ export class ClassifyService {
         const labelIdx = t.labels.indexOf(pred.unknown ? pred.topK[0].label : pred.label);
         const nearest = nb.index[0].slice(0, 3).map((ei, j) => ({ text: clf.data.header.examples.texts[ei], label: clf.data.header.examples.labels[t.name]?.[ei] ?? '', similarity: nb.similarity[0][j] }));
         const words = await occlusion(text, e, (vs) => {
-          const xs = clf.toModelSpace(vs);
-          const p = clf.blend(clf.headProbabilities(xs, ti), clf.neighbours(xs), ti, t.knnBlend);
-          return Array.from({ length: vs.length / dim }, (_, r) => p[r * t.labels.length + labelIdx]);
+          return margins(clf.headLogits(clf.toModelSpace(vs), ti), t.labels.length, labelIdx);
         }, signal);
         pred.explanation = { nearest, words };
       }
@@ -122,8 +120,7 @@ export class ClassifyService {
       const nearest = order.map((j) => ({ text: p.texts[j], label: p.set.labels[p.label[j]].name, similarity: sims[j] }));
       const C = p.set.labels.length;
       const words = await occlusion(text, e, (vs) => {
-        const s = zeroShotScores(p, vs, dim);
-        return Array.from({ length: vs.length / dim }, (_, r) => s.probs[r * C + labelIdx]);
+        return margins(zeroShotScores(p, vs, dim).sims, C, labelIdx);
       }, signal);
       pred.explanation = { nearest, words };
     }
