@@ -62,14 +62,19 @@ async function trainEval(trainCsv, testCsv, column, params, cacheDir, name) {
   const clf = new E.TrainedClassifier(path, await E.loadModelFile(path));
   const test = await E.readLabelled(testCsv, 'text', single(column), { knownLabels: { [column]: clf.tasks[0].labels } });
   const v = await embedder.embed(test.texts);
-  const rep = E.evaluateModel(clf, test, v, { reject: false, modelName: name }).tasks[0];
+  const rep = (await E.evaluateModel(clf, test, v, { reject: false, modelName: name })).tasks[0];
   await embedder.dispose();
   return { r, seconds, rep, clf, path };
 }
 
-// ---- 1. Banking77
+// `npm run bench:classify -- http` (or banking77, bitext, reject) runs one section only.
+const only = process.argv[2];
+const section = (name) => !only || only === name;
 const bTrain = join(data, 'banking77_train.csv');
 const bTest = join(data, 'banking77_test.csv');
+
+// ---- 1. Banking77
+if (section('banking77')) {
 out('## Banking77 intent (77 classes): train on train (10,003), evaluate on test (3,080)');
 const coldCache = join(work, 'cache-cold');
 const cold = await trainEval(bTrain, bTest, 'label', { adapter: true }, coldCache, 'b77-cold');
@@ -114,10 +119,11 @@ for C in (1.0, 10.0):
   }
   if (ref.status !== 0) out(`  reference failed: ${ref.stderr.slice(-400)}`);
 }
+}
 
 // ---- 2. Bitext, stratified 80/20
-out('\n## Bitext intent (27 classes): stratified 80/20 held-out split, seed 42');
-{
+if (section('bitext')) {
+  out('\n## Bitext intent (27 classes): stratified 80/20 held-out split, seed 42');
   const rows = parse(readFileSync(join(data, 'bitext.csv')), { columns: true });
   let s = 42 >>> 0;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
@@ -140,8 +146,8 @@ out('\n## Bitext intent (27 classes): stratified 80/20 held-out split, seed 42')
 }
 
 // ---- 3. Reject option on held-out classes
-out('\n## Reject option: 10 Banking77 intents held out of training');
-{
+if (section('reject')) {
+  out('\n## Reject option: 10 Banking77 intents held out of training');
   const tr = parse(readFileSync(bTrain), { columns: true });
   const labels = [...new Set(tr.map((r) => r.label))].sort();
   const heldOut = new Set(labels.filter((_, i) => i % 8 === 3).slice(0, 10));
@@ -153,7 +159,7 @@ out('\n## Reject option: 10 Banking77 intents held out of training');
   const clf = new E.TrainedClassifier(path, await E.loadModelFile(path));
   const te = parse(readFileSync(bTest), { columns: true });
   const v = clf.toModelSpace(await embedder.embed(te.map((r) => r.text.trim())));
-  const sc = clf.scores(v);
+  const sc = await clf.scores(v);
   const C = clf.tasks[0].labels.length;
   const inS = [];
   const oosS = [];
@@ -193,8 +199,8 @@ out('\n## Reject option: 10 Banking77 intents held out of training');
 }
 
 // ---- 5. HTTP
-out('\n## HTTP, warm: POST /classify vs POST /embed of the same texts (reference)');
-{
+if (section('http')) {
+  out('\n## HTTP, warm: POST /classify vs POST /embed of the same texts (reference)');
   const server = await E.startServer({ modelDir, device: 'cpu', cacheDir: join(work, 'cache-http'), log: E.silentLogger });
   const post = async (path, body) => {
     const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

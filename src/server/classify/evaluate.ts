@@ -29,9 +29,9 @@ export function matchTasks(clf: TrainedClassifier, columns: readonly string[]): 
   return out;
 }
 
-export function evaluateModel(clf: TrainedClassifier, data: LabelledData, vectors: Float32Array, opts: EvaluateOptions): EvalReport {
+export async function evaluateModel(clf: TrainedClassifier, data: LabelledData, vectors: Float32Array, opts: EvaluateOptions): Promise<EvalReport> {
   const x = clf.toModelSpace(vectors);
-  const { perTask, neighbours } = clf.scores(x);
+  const { perTask, neighbours } = await clf.scores(x);
   const n = data.texts.length;
   const minSim = clf.data.header.reject.minSimilarity;
   const rejected = (r: number) => opts.reject && (neighbours.similarity[r][0] ?? 1) < minSim;

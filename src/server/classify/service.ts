@@ -80,7 +80,7 @@ export class ClassifyService {
     const opts = { topK: req.topK, reject: req.reject };
     const results: { tasks: TaskPrediction[] }[] = req.texts.map(() => ({ tasks: [] }));
     for (const clf of models) {
-      const preds = clf.predict(vectors, opts);
+      const preds = await clf.predict(vectors, opts);
       preds.forEach((row, i) => results[i].tasks.push(...row));
     }
     for (const p of protos) zeroShotPredict(p, vectors, dim, opts).forEach((pred, i) => results[i].tasks.push(pred));
@@ -95,7 +95,7 @@ export class ClassifyService {
     let k = 0;
     for (const clf of models) {
       const x = clf.toModelSpace(v);
-      const nb = clf.neighbours(x);
+      const nb = await clf.neighbours(x);
       for (let ti = 0; ti < clf.tasks.length; ti++, k++) {
         const pred = preds[k];
         const t = clf.tasks[ti];

@@ -1,8 +1,8 @@
 /**
- * Cosine similarities of query vectors to a fixed set of unit vectors (stored training examples,
- * label prototypes) and the k most similar. A plain loop: the stored sets are a few thousand rows,
- * where a JS dot product over 384 floats is ~0.3 µs; batching through onnxruntime would cost more in
- * tensor set-up than it saves for the 1–100 texts of a /classify request.
+ * Cosine similarities of query vectors to a small fixed set of unit vectors (zero-shot label
+ * prototypes: tens of rows, where a JS dot product over 384 floats is ~0.3 µs and an onnxruntime call
+ * costs more in set-up), and the k largest of a score array. The thousands of stored training examples
+ * go through onnxruntime instead (cluster/knn.ts topKSimilar).
  */
 export function similarities(q: Float32Array, qRow: number, base: Float32Array, dim: number, out: Float32Array): Float32Array {
   const n = base.length / dim;

@@ -205,7 +205,7 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
     const xVal = new Float32Array(split.val.length * dim);
     split.val.forEach((r, i) => xVal.set(x.subarray(r * dim, r * dim + dim), i * dim));
     const grid = params.knnBlend === 'auto' ? [0, 0.15, 0.3, 0.45, 0.6] : [params.knnBlend];
-    const nb = clf.neighbours(xVal);
+    const nb = await clf.neighbours(xVal);
     data.tasks.forEach((task, ti) => {
       if (!task.y) return;
       const truth = split.val.map((r) => task.y![r]);

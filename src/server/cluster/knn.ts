@@ -55,8 +55,7 @@ export async function exactKnn(vectors: Float32Array, n: number, dim: number, k:
   const indices = new Int32Array(n * Math.max(kk, 0));
   const distances = new Float32Array(n * Math.max(kk, 0));
   if (kk <= 0) return { n, k: 0, indices, distances };
-  const xt = new Float32Array(dim * n);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) xt[d * n + i] = vectors[i * dim + d];
+  const xt = transpose(vectors, n, dim);
   const session = await knnSession();
   const XT = new ort.Tensor('float32', xt, [dim, n]);
   // One extra: the point itself is (almost always) its own best match.
@@ -84,4 +83,37 @@ export async function exactKnn(vectors: Float32Array, n: number, dim: number, k:
     opts.onProgress?.(start + rows, n);
   }
   return { n, k: kk, indices, distances };
+}
+
+/** Row-major n × dim → dim × n, the layout the graph's right-hand side wants. */
+export function transpose(vectors: Float32Array, n: number, dim: number): Float32Array {
+  const xt = new Float32Array(dim * n);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) xt[d * n + i] = vectors[i * dim + d];
+  return xt;
+}
+
+/**
+ * The k most similar base vectors (by dot product) of each of nq queries, most similar first, through
+ * the same graph: used by the classifier's kNN vote and reject option, where a JS loop over ~5,000
+ * stored examples made 100 tickets take 250 ms (bench:classify) and MLAS takes a few.
+ */
+export async function topKSimilar(queries: Float32Array, nq: number, baseT: Float32Array, n: number, dim: number, k: number): Promise<{ indices: Int32Array; values: Float32Array; k: number }> {
+  const take = Math.min(k, n);
+  const indices = new Int32Array(nq * take);
+  const values = new Float32Array(nq * take);
+  if (take === 0 || nq === 0) return { indices, values, k: take };
+  const session = await knnSession();
+  const XT = new ort.Tensor('float32', baseT, [dim, n]);
+  const K = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
+  for (let start = 0; start < nq; start += BLOCK) {
+    const rows = Math.min(BLOCK, nq - start);
+    const out = await session.run({ Q: new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim]), XT, K });
+    const V = out.V.data as Float32Array;
+    const I = out.I.data as BigInt64Array;
+    for (let i = 0; i < rows * take; i++) {
+      indices[start * take + i] = Number(I[i]);
+      values[start * take + i] = V[i];
+    }
+  }
+  return { indices, values, k: take };
 }

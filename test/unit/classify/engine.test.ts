@@ -64,7 +64,7 @@ describe('training on a small labelled set', () => {
   it('evaluates well on its own data and the report has the required fields', async () => {
     const clf = await service.model(modelPath);
     const data = await readLabelled(SAMPLE_CSV, 'text', [{ column: 'intent', multiLabel: false }], { knownLabels: { intent: clf.tasks[0].labels } });
-    const report = evaluateModel(clf, data, await embedder.embed(data.texts), { reject: false, modelName: 'sample' });
+    const report = await evaluateModel(clf, data, await embedder.embed(data.texts), { reject: false, modelName: 'sample' });
     const t = report.tasks[0];
     expect(t.accuracy).toBeGreaterThan(0.95);
     expect(t.per_class).toHaveLength(10);
