@@ -72,6 +72,7 @@ const only = process.argv[2];
 const section = (name) => !only || only === name;
 const bTrain = join(data, 'banking77_train.csv');
 const bTest = join(data, 'banking77_test.csv');
+const coldCache = join(work, 'cache-cold');
 
 // ---- 1. Banking77
 if (section('banking77')) {
