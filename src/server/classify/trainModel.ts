@@ -221,6 +221,11 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
     model.header.reject.minSimilarity = quantile(nb.similarity.map((s) => s[0] ?? 1), DEFAULT_REJECT_QUANTILE);
   }
   lap('calibrate');
+  // What the model was measured at, carried in the file so that a model can be judged without its data.
+  model.header.metrics = {
+    validation: Object.fromEntries(model.header.tasks.map((tk) => [tk.name, { rows: tk.summary.valRows, accuracy: tk.summary.valAccuracy, macroF1: tk.summary.valMacroF1 }])),
+    adapter: adapterReport,
+  };
 
   await saveModel(input.outPath, {
     header: { ...model.header, tasks: model.header.tasks.map(({ weights: _w, ...rest }) => rest), examples: { texts: model.header.examples.texts, labels: model.header.examples.labels } },
