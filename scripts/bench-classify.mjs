@@ -178,6 +178,9 @@ if (section('reject')) {
   const byConf = E.separation(inP, oosP, 0.5);
   out(`held out: ${[...heldOut].join(', ')}`);
   out(`nearest-example similarity: AUROC ${fmt(bySim.auc)}; at the model's threshold ${fmt(thr, 3)}: ${(bySim.oosRejected * 100).toFixed(1)}% of out-of-scope texts rejected, ${(bySim.inScopeRejected * 100).toFixed(1)}% of in-scope texts rejected`);
+  const { maxConfidence: maxConf, slack } = clf.data.header.reject;
+  const both = (sims, confs) => sims.filter((x, i) => x < thr - (confs[i] >= maxConf ? slack : 0)).length / Math.max(1, sims.length);
+  out(`the model's rule (similarity < ${fmt(thr, 3)}, or < ${fmt(thr - slack, 3)} when the head is ≥ ${maxConf} sure): ${(both(oosS, oosP) * 100).toFixed(1)}% of out-of-scope texts rejected, ${(both(inS, inP) * 100).toFixed(1)}% of in-scope texts rejected`);
   out(`reference, max softmax confidence: AUROC ${fmt(byConf.auc)}; at confidence < 0.5: ${(byConf.oosRejected * 100).toFixed(1)}% out-of-scope rejected, ${(byConf.inScopeRejected * 100).toFixed(1)}% in-scope rejected`);
   // ---- 4. zero-shot category on Banking77 test through the mapping
   const mapping = JSON.parse(readFileSync(join(root, 'models', 'classifiers', 'banking77-mapping.json'), 'utf8')).intents;

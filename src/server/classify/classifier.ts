@@ -8,7 +8,7 @@ import type { TaskPrediction } from '../../shared/classify';
 import { adaptVectors } from './adapter';
 import { forward, probabilities, type HeadShape } from './heads';
 import type { ModelData, ModelTask } from './modelFile';
-import { rejectReason } from './reject';
+import { isRejected, rejectReason } from './reject';
 import { similarities, topK } from './similarity';
 import { topKSimilar, transpose } from '../cluster/knn';
 
@@ -154,10 +154,10 @@ export class TrainedClassifier {
         const near = neighbours.index[r].length ? { index: neighbours.index[r][0], similarity: neighbours.similarity[r][0] } : { index: -1, similarity: 1 };
         const pred: TaskPrediction = { task: t.name, source: this.name, multiLabel: t.multiLabel, label: t.labels[order[0]], confidence: p[order[0]], topK: top, unknown: false };
         if (t.multiLabel) pred.labels = t.labels.filter((_, c) => p[c] >= (t.thresholds?.[c] ?? 0.5));
-        if (opts.reject && near.index >= 0 && near.similarity < reject.minSimilarity) {
+        if (opts.reject && near.index >= 0 && isRejected(near.similarity, pred.confidence, reject)) {
           pred.unknown = true;
           pred.label = 'unknown';
-          pred.reason = rejectReason(near.similarity, examples.texts[near.index], examples.labels[t.name]?.[near.index] ?? '', reject.minSimilarity, reject.quantile);
+          pred.reason = rejectReason(near.similarity, examples.texts[near.index], examples.labels[t.name]?.[near.index] ?? '', reject.minSimilarity, reject.quantile, pred.confidence);
           if (pred.labels) pred.labels = [];
         }
         row.push(pred);

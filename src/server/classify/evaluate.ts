@@ -10,6 +10,7 @@ import type { TrainedClassifier } from './classifier';
 import type { LabelledData } from './dataset';
 import { multiLabelScores, singleLabelScores } from './metrics';
 import { splitLabels } from './dataset';
+import { isRejected } from './reject';
 
 export interface EvaluateOptions {
   /** Apply the reject option (rejected rows count as errors). */
@@ -33,8 +34,14 @@ export async function evaluateModel(clf: TrainedClassifier, data: LabelledData, 
   const x = clf.toModelSpace(vectors);
   const { perTask, neighbours } = await clf.scores(x);
   const n = data.texts.length;
-  const minSim = clf.data.header.reject.minSimilarity;
-  const rejected = (r: number) => opts.reject && (neighbours.similarity[r][0] ?? 1) < minSim;
+  const rule = clf.data.header.reject;
+  /** Row r of a task's n × C probabilities is rejected (the same rule as TrainedClassifier.predict). */
+  const rejected = (r: number, p: Float32Array, C: number) => {
+    if (!opts.reject) return false;
+    let top = 0;
+    for (let c = 0; c < C; c++) top = Math.max(top, p[r * C + c]);
+    return isRejected(neighbours.similarity[r][0] ?? 1, top, rule);
+  };
   const columns = data.tasks.map((t) => t.column);
   const match = matchTasks(clf, columns);
   const tasks: TaskReport[] = data.tasks.map((lt) => {
@@ -49,7 +56,7 @@ export async function evaluateModel(clf: TrainedClassifier, data: LabelledData, 
       for (let r = 0; r < n; r++) {
         let b = 0;
         for (let c = 1; c < C; c++) if (p[r * C + c] > p[r * C + b]) b = c;
-        pred[r] = rejected(r) ? -1 : b;
+        pred[r] = rejected(r, p, C) ? -1 : b;
         if (pred[r] < 0) unknown++;
       }
       const s = singleLabelScores(mt.labels, truth, pred, p);
@@ -88,7 +95,7 @@ export async function evaluateModel(clf: TrainedClassifier, data: LabelledData, 
         const k = idx.get(l);
         if (k !== undefined) truth[r * C + k] = 1;
       }
-      if (rejected(r)) {
+      if (rejected(r, p, C)) {
         unknown++;
         continue;
       }

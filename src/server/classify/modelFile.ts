@@ -11,6 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { DEFAULT_REJECT_MAX_CONFIDENCE, DEFAULT_REJECT_SLACK } from './reject';
 import { TaskTrainSummary, TicketLensError, TrainParams } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
 import type { EmbedderInfo } from '../embed/types';
@@ -67,6 +68,9 @@ export const ModelHeader = z.object({
     minSimilarity: z.number(),
     /** Share of in-scope validation texts above the threshold (how it was chosen). */
     quantile: z.number(),
+    /** A head at least this confident lowers the threshold by `slack` (see reject.ts); slack 0 = similarity alone. */
+    maxConfidence: z.number().default(DEFAULT_REJECT_MAX_CONFIDENCE),
+    slack: z.number().min(0).default(DEFAULT_REJECT_SLACK),
   }),
   metrics: z.record(z.string(), z.unknown()).default({}),
 });

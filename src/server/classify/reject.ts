@@ -6,7 +6,12 @@
  *
  * Softmax confidence alone is a poor out-of-scope detector (a head must spread its mass over known
  * classes); distance to the training data is what "unlike every class" means, and it is measured
- * here on held-out classes by `separation`.
+ * here on held-out classes by `separation`. But the stored examples of templated data (Bitext) sit so
+ * close together that plainly in-scope tickets phrased another way ("I want a refund for my order",
+ * head 0.99, similarity 0.69 against a threshold of 0.71) were rejected; so a head at least
+ * DEFAULT_REJECT_MAX_CONFIDENCE sure lowers the threshold by DEFAULT_REJECT_SLACK — not to zero,
+ * because heads are confident on nonsense too (a sentence about photosynthesis, 0.9+).
+ * bench:classify prints both rules on held-out Banking77 intents.
  */
 import { rocAuc } from './metrics';
 
@@ -20,6 +25,19 @@ export function quantile(values: readonly number[], q: number): number {
 }
 
 export const DEFAULT_REJECT_QUANTILE = 0.02;
+export const DEFAULT_REJECT_MAX_CONFIDENCE = 0.9;
+export const DEFAULT_REJECT_SLACK = 0.15;
+
+export interface RejectRule {
+  minSimilarity: number;
+  maxConfidence: number;
+  slack: number;
+}
+
+/** "unknown": unlike the training data, by a wider margin when the head is confident. */
+export function isRejected(similarity: number, confidence: number, rule: RejectRule): boolean {
+  return similarity < rule.minSimilarity - (confidence >= rule.maxConfidence ? rule.slack : 0);
+}
 
 export interface Separation {
   /** ROC-AUC of "nearest-example similarity" for in-scope (positive) vs out-of-scope texts. */
@@ -41,7 +59,8 @@ export function separation(inScope: readonly number[], outOfScope: readonly numb
   };
 }
 
-export function rejectReason(similarity: number, nearestText: string, nearestLabel: string, threshold: number, q = DEFAULT_REJECT_QUANTILE): string {
+export function rejectReason(similarity: number, nearestText: string, nearestLabel: string, threshold: number, q = DEFAULT_REJECT_QUANTILE, confidence?: number): string {
   const shown = nearestText.length > 60 ? `${nearestText.slice(0, 57)}…` : nearestText;
-  return `unlike every class: the most similar training example ("${shown}", ${nearestLabel}) has similarity ${similarity.toFixed(2)}, below the ${threshold.toFixed(2)} that ${Math.round((1 - q) * 100)}% of in-scope validation texts reach`;
+  const head = confidence === undefined ? '' : `, and the classifier is only ${Math.round(confidence * 100)}% sure`;
+  return `unlike every class: the most similar training example ("${shown}", ${nearestLabel}) has similarity ${similarity.toFixed(2)}, below the ${threshold.toFixed(2)} that ${Math.round((1 - q) * 100)}% of in-scope validation texts reach${head}`;
 }

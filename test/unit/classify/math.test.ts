@@ -7,7 +7,7 @@ import { probabilities } from '../../../src/server/classify/heads';
 import { expectedCalibrationError, multiLabelScores, rocAuc, singleLabelScores } from '../../../src/server/classify/metrics';
 import { stratifiedSplit } from '../../../src/server/classify/split';
 import { fitTemperature, trainHead, tuneThresholds } from '../../../src/server/classify/train';
-import { quantile, separation } from '../../../src/server/classify/reject';
+import { isRejected, quantile, separation } from '../../../src/server/classify/reject';
 
 function blobs(classes: number, perClass: number, dim: number, spread: number, seed: number) {
   const rng = new Prng(seed);
@@ -161,5 +161,13 @@ describe('split and training', () => {
     expect(s.auc).toBeCloseTo(11 / 12, 10);
     expect(s.oosRejected).toBeCloseTo(2 / 3, 10);
     expect(s.inScopeRejected).toBe(0);
+  });
+
+  it('reject rule: a confident head widens the margin, but never to everything', () => {
+    const rule = { minSimilarity: 0.71, maxConfidence: 0.9, slack: 0.15 };
+    expect(isRejected(0.69, 0.5, rule)).toBe(true); // unlike the data, unsure head
+    expect(isRejected(0.69, 0.99, rule)).toBe(false); // a rephrased in-scope ticket
+    expect(isRejected(0.2, 0.99, rule)).toBe(true); // nonsense with an over-confident head
+    expect(isRejected(0.75, 0.1, rule)).toBe(false); // like the data
   });
 });
