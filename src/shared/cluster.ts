@@ -80,3 +80,24 @@ export const RunEditRequest = z.object({ runDir: z.string().min(1), edits: z.arr
 
 export const RunPoints = z.object({ x: z.array(z.number()), y: z.array(z.number()), cluster: z.array(z.string()), text: z.array(z.string()), row: z.array(z.number()), line: z.array(z.number()) });
 export type RunPoints = z.infer<typeof RunPoints>;
+
+/**
+ * "Use reviewed clusters as labels": every row whose cluster path has a reviewed, labelled ancestor
+ * (the deepest one wins) becomes `text,label`; other rows and noise are left out. Written by the
+ * server atomically; the extension then trains a classifier from it (POST /classify/train).
+ */
+export const ExportLabelsRequest = z.object({
+  runDir: z.string().min(1),
+  /** Default: `<runDir>/reviewed-labels.csv`. */
+  outPath: z.string().min(1).optional(),
+  /** false: every labelled (or keyword-named) non-noise cluster counts, reviewed or not. */
+  reviewedOnly: z.boolean().default(true),
+});
+export type ExportLabelsRequest = z.input<typeof ExportLabelsRequest>;
+export const ExportLabelsResult = z.object({
+  csvPath: z.string(),
+  rows: z.number().int(),
+  skippedRows: z.number().int(),
+  labels: z.array(z.object({ label: z.string(), clusters: z.array(z.string()), rows: z.number().int() })),
+});
+export type ExportLabelsResult = z.infer<typeof ExportLabelsResult>;

@@ -1,11 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { ClusterRequest, ClustersFile, CsvPreview, CsvPreviewRequest, JobInfo, PredictRequest, PredictResponse, RunEditRequest, RunManifest, RunPoints, TicketLensError } from '../../../shared/api';
+import { ClusterRequest, ClustersFile, CsvPreview, CsvPreviewRequest, ExportLabelsRequest, ExportLabelsResult, JobInfo, PredictRequest, PredictResponse, RunEditRequest, RunManifest, RunPoints, TicketLensError } from '../../../shared/api';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { previewCsv } from '../../data/csv';
 import { applyEdits } from '../../cluster/edits';
+import { exportReviewedLabels } from '../../cluster/exportLabels';
 import { runClusterPipeline } from '../../cluster/pipeline';
 import { predictClusters } from '../../cluster/predict';
 import { checkOutDir, defaultRunDir, loadRun } from '../../cluster/runFolder';
@@ -102,6 +103,17 @@ export const clusterRoutes = [
         row: rows.map((r) => Number(r.row)),
         line: rows.map((r) => Number(r.line)),
       };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/runs/export-labels',
+    tag: 'clusters',
+    summary: "The rows of a run's reviewed clusters as a labelled CSV (text,label), for training a classifier",
+    body: ExportLabelsRequest,
+    response: ExportLabelsResult,
+    async handler({ body }) {
+      return exportReviewedLabels(ExportLabelsRequest.parse(body));
     },
   }),
 ];

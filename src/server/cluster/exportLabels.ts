@@ -1,0 +1,84 @@
+/**
+ * "Use reviewed clusters as labels": the end of the review loop. Every row whose cluster path has a
+ * counting ancestor — reviewed (unless asked otherwise), labelled, not noise; the deepest one wins, so
+ * a reviewed sub-cluster refines its reviewed parent — becomes `text,label`. Clusters that share a label
+ * form one class. The CSV is what `train` reads; the run folder's own files are left as they are.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { ExportLabelsRequest, TicketLensError, type ClusterRecord, type ExportLabelsResult } from '../../shared/api';
+import { assertNotInput, writeFileAtomic } from '../data/atomic';
+import { loadRun } from './runFolder';
+
+type Parsed = ReturnType<typeof ExportLabelsRequest.parse>;
+
+function labelOf(c: ClusterRecord, reviewedOnly: boolean): string | null {
+  if (c.isNoise || (reviewedOnly && !c.reviewed)) return null;
+  const label = c.label?.trim() || (reviewedOnly ? '' : c.keywords.slice(0, 3).map((k) => k.term).join(', '));
+  return label || null;
+}
+
+/** The ancestors of a cluster path, deepest first: root.3.1 → root.3.1, root.3. */
+function ancestors(path: string): string[] {
+  const parts = path.split('.');
+  const out: string[] = [];
+  for (let i = parts.length; i >= 2; i--) out.push(parts.slice(0, i).join('.'));
+  return out;
+}
+
+export async function exportReviewedLabels(input: Parsed): Promise<ExportLabelsResult> {
+  const run = await loadRun(input.runDir);
+  const outPath = resolve(input.outPath ?? join(run.dir, 'reviewed-labels.csv'));
+  assertNotInput(outPath, [run.manifest.input.path, join(run.dir, 'assignments.csv')]);
+
+  const counting = new Map<string, string>();
+  for (const c of run.clusters) {
+    const l = labelOf(c, input.reviewedOnly);
+    if (l !== null) counting.set(c.id, l);
+  }
+  if (counting.size === 0) {
+    throw new TicketLensError(
+      'bad_input',
+      input.reviewedOnly
+        ? `${run.dir}: no cluster is both labelled and marked reviewed. Mark clusters as reviewed first (rename them if they have no label).`
+        : `${run.dir}: no cluster has a label or keywords.`,
+    );
+  }
+  // One class per label, whatever its case or spacing; the first spelling met is kept.
+  const canonical = new Map<string, string>();
+  const classes = new Map<string, { label: string; clusters: Set<string>; rows: number }>();
+  for (const [id, l] of counting) {
+    const key = l.toLowerCase().replace(/\s+/g, ' ');
+    if (!canonical.has(key)) canonical.set(key, l);
+    const name = canonical.get(key)!;
+    const k = classes.get(name) ?? { label: name, clusters: new Set<string>(), rows: 0 };
+    k.clusters.add(id);
+    classes.set(name, k);
+  }
+  const labelFor = (id: string) => canonical.get(counting.get(id)!.toLowerCase().replace(/\s+/g, ' '))!;
+
+  const rows = parse(await readFile(join(run.dir, 'assignments.csv')), { columns: true }) as Record<string, string>[];
+  const out: { text: string; label: string }[] = [];
+  let skipped = 0;
+  for (const r of rows) {
+    const hit = ancestors(r.cluster ?? '').find((a) => counting.has(a));
+    if (!hit) {
+      skipped++;
+      continue;
+    }
+    const label = labelFor(hit);
+    classes.get(label)!.rows++;
+    out.push({ text: r.text, label });
+  }
+  const used = [...classes.values()].filter((c) => c.rows > 0);
+  if (used.length < 2) {
+    throw new TicketLensError(
+      'bad_input',
+      `A classifier needs at least two labels; the reviewed clusters of ${run.dir} give ${used.length === 1 ? `only "${used[0].label}"` : 'none'}. Review clusters with different labels.`,
+    );
+  }
+  await writeFileAtomic(outPath, stringify(out, { header: true, columns: ['text', 'label'] }));
+  return { csvPath: outPath, rows: out.length, skippedRows: skipped, labels: used.map((c) => ({ label: c.label, clusters: [...c.clusters].sort(), rows: c.rows })) };
+}

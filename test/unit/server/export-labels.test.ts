@@ -1,0 +1,99 @@
+// "Use reviewed clusters as labels" through the real server: a real run of the sample, reviewed
+// clusters exported as text,label (deepest reviewed ancestor wins), then trained and used.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClassifyResponse, ClustersFile, ExportLabelsResult, JobInfo, TrainResult } from '../../../src/shared/api';
+import { silentLogger } from '../../../src/server/log';
+import { startServer, type RunningServer } from '../../../src/server/serve';
+import { modelDir } from '../../support/model';
+import { SAMPLE_CSV } from '../../support/sample';
+
+let server: RunningServer;
+const dir = mkdtempSync(join(tmpdir(), 'tl-export-'));
+const runDir = join(dir, 'run');
+const post = (path: string, body: unknown) =>
+  fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const edit = async (edits: unknown[]) => {
+  const r = await post('/runs/edit', { runDir, edits });
+  expect(r.status).toBe(200);
+};
+type Cluster = ClustersFile['clusters'][number];
+let clusters: Cluster[];
+const assignments = () => parse(readFileSync(join(runDir, 'assignments.csv')), { columns: true }) as { text: string; cluster: string }[];
+
+beforeAll(async () => {
+  server = await startServer({ modelDir: modelDir(), device: 'cpu', cacheDir: join(dir, 'cache'), log: silentLogger });
+  const job = JobInfo.parse(await (await post('/cluster', { csvPath: SAMPLE_CSV, textColumn: 'text', outDir: runDir, params: { depth: 2, minClusterSize: 10, minClusterPct: 1 } })).json());
+  expect((await server.ctx.jobs.wait(job.id)).state).toBe('succeeded');
+  clusters = ((await (await post('/runs/load', { runDir })).json()) as { clusters: Cluster[] }).clusters;
+});
+afterAll(() => server.close());
+
+describe('reviewed clusters as labels', () => {
+  it('needs reviewed, labelled clusters, and two labels at least', async () => {
+    const none = await post('/runs/export-labels', { runDir });
+    expect(none.status).toBe(422);
+    expect((await none.json()).error.message).toMatch(/no cluster is both labelled and marked reviewed\. Mark clusters as reviewed first/);
+    const top = clusters.filter((c) => c.depth === 1 && !c.isNoise);
+    await edit([
+      { op: 'rename', id: top[0].id, label: 'Alpha' },
+      { op: 'review', id: top[0].id, reviewed: true },
+    ]);
+    const one = await post('/runs/export-labels', { runDir });
+    expect(one.status).toBe(422);
+    expect((await one.json()).error.message).toMatch(/at least two labels.*only "Alpha"/);
+  });
+
+  it('writes text,label for the rows of reviewed clusters, the deepest reviewed ancestor winning; the input untouched', async () => {
+    const input = readFileSync(SAMPLE_CSV);
+    const top = clusters.filter((c) => c.depth === 1 && !c.isNoise);
+    const parent = top.find((c) => clusters.some((k) => k.parent === c.id && !k.isNoise));
+    expect(parent, 'a top cluster with sub-clusters').toBeDefined();
+    const sub = clusters.find((k) => k.parent === parent!.id && !k.isNoise)!;
+    const other = top.find((c) => c.id !== parent!.id && c.id !== top[0].id) ?? top.find((c) => c.id !== parent!.id)!;
+    await edit([
+      { op: 'review', id: top[0].id, reviewed: false },
+      { op: 'rename', id: parent!.id, label: 'Parent' },
+      { op: 'review', id: parent!.id, reviewed: true },
+      { op: 'rename', id: sub.id, label: 'Child' },
+      { op: 'review', id: sub.id, reviewed: true },
+      { op: 'rename', id: other.id, label: 'other label' },
+      { op: 'review', id: other.id, reviewed: true },
+    ]);
+    const res = await post('/runs/export-labels', { runDir });
+    expect(res.status).toBe(200);
+    const r = ExportLabelsResult.parse(await res.json());
+    expect(r.csvPath).toBe(join(runDir, 'reviewed-labels.csv'));
+    const text = readFileSync(r.csvPath, 'utf8');
+    expect(text.split('\n')[0]).toBe('text,label');
+    const rows = parse(text, { columns: true }) as { text: string; label: string }[];
+    const a = assignments();
+    const expected = a.flatMap((row) => {
+      if (row.cluster === sub.id || row.cluster.startsWith(`${sub.id}.`)) return [{ text: row.text, label: 'Child' }];
+      if (row.cluster === parent!.id || row.cluster.startsWith(`${parent!.id}.`)) return [{ text: row.text, label: 'Parent' }];
+      if (row.cluster === other.id || row.cluster.startsWith(`${other.id}.`)) return [{ text: row.text, label: 'other label' }];
+      return [];
+    });
+    expect(rows).toEqual(expected);
+    expect(r.rows).toBe(expected.length);
+    expect(r.skippedRows).toBe(a.length - expected.length);
+    expect(new Set(r.labels.map((l) => l.label))).toEqual(new Set(['Parent', 'Child', 'other label']));
+    expect(readFileSync(SAMPLE_CSV).equals(input)).toBe(true);
+
+    const refused = await post('/runs/export-labels', { runDir, outPath: join(runDir, 'assignments.csv') });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error.message).toMatch(/inputs are never modified/);
+
+    // ... and the loop closes: train on it, classify with it.
+    const outPath = join(dir, 'reviewed.tlc');
+    const job = JobInfo.parse(await (await post('/classify/train', { csvPath: r.csvPath, textColumn: 'text', labelColumns: ['label'], outPath })).json());
+    const done = await server.ctx.jobs.wait(job.id);
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    expect(TrainResult.parse(done.result).tasks[0].classes).toBe(3);
+    const c = ClassifyResponse.parse(await (await post('/classify', { texts: [expected[0].text], models: [outPath], reject: false })).json());
+    expect(c.results[0].tasks[0].label).toBe(expected[0].label);
+  });
+});
