@@ -18,6 +18,10 @@ if (existsSync('src/extension/extension.ts')) {
 if (existsSync('webview/src/main.ts')) {
   builds.push({ ...common, entryPoints: { webview: 'webview/src/main.ts' }, outdir: 'dist', platform: 'browser', format: 'esm', target: 'es2022' });
 }
+// The extension-host integration tests (scripts/test-e2e.mjs loads them); never shipped.
+if (existsSync('test/integration/index.ts') && !production) {
+  builds.push({ ...common, entryPoints: { integration: 'test/integration/index.ts', 'integration.test': 'test/integration/extension.test.ts' }, outdir: 'dist-test', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'] });
+}
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();

@@ -5,10 +5,12 @@
  */
 import type { z } from 'zod';
 import {
+  ClassifyResponse,
   ClusterRequest,
   ClustersFile,
   CsvPreview,
   ErrorBody,
+  ExportLabelsResult,
   HealthResponse,
   JobInfo,
   LabelEstimate,
@@ -17,7 +19,10 @@ import {
   RunManifest,
   RunPoints,
   TicketLensError,
+  type ClassifyRequest,
+  type ExportLabelsRequest,
   type LabelOptionsInput,
+  type TrainRequest,
   type RunEdit,
 } from '../shared/api';
 import { z as zod } from 'zod';
@@ -77,8 +82,17 @@ export class ServerClient {
   editRun(runDir: string, edits: RunEdit[]) {
     return this.call('POST', '/runs/edit', EditResult, { runDir, edits });
   }
+  exportLabels(req: ExportLabelsRequest) {
+    return this.call('POST', '/runs/export-labels', ExportLabelsResult, req);
+  }
   predict(runDir: string, texts: string[]) {
     return this.call('POST', '/runs/predict', PredictResponse, { runDir, texts });
+  }
+  classify(req: ClassifyRequest, signal?: AbortSignal) {
+    return this.call('POST', '/classify', ClassifyResponse, req, signal);
+  }
+  train(req: TrainRequest) {
+    return this.call('POST', '/classify/train', JobInfo, req);
   }
   labelEstimate(runDir: string, options: LabelOptionsInput) {
     return this.call('POST', '/label/estimate', LabelEstimate, { runDir, options });

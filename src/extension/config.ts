@@ -10,6 +10,9 @@ export interface Config {
   claudeModel: string;
   concurrency: number;
   redactPii: boolean;
+  /** A shipped classifier name ("bitext", "banking77") or a .tlc path; "" = zero-shot sets only. */
+  classifierModel: string;
+  zeroShotSets: string[];
 }
 
 export function readConfig(): Config {
@@ -25,5 +28,8 @@ export function readConfig(): Config {
     claudeModel: c.get<string>('claudeModel', 'claude-haiku-5-5'),
     concurrency: c.get<number>('concurrency', 4),
     redactPii: c.get<boolean>('redactPii', true),
+    // A classifier path from an untrusted workspace is ignored, as the model path is.
+    classifierModel: vscode.workspace.isTrusted ? c.get<string>('classifierModel', 'bitext') : (c.inspect<string>('classifierModel')?.globalValue ?? 'bitext'),
+    zeroShotSets: c.get<string[]>('zeroShotSets', ['category', 'priority', 'sentiment']),
   };
 }

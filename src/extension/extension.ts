@@ -1,16 +1,25 @@
 /** Activation only wires things together; the server starts on first use (see ctx.ts). */
 import * as vscode from 'vscode';
-import { clusterCsv } from './commands/clusterCsv';
+import { classifySelection, type ClassifyArgs } from './commands/classifySelection';
+import { clusterCsv, type ClusterArgs } from './commands/clusterCsv';
 import { labelClusters } from './commands/labelClusters';
 import { markReviewed, mergeClusters, openReport, openSummary, renameCluster, revealRow } from './commands/review';
 import { setApiKey } from './commands/setApiKey';
+import { trainClassifier, useReviewedAsLabels, type TrainArgs } from './commands/trainClassifier';
+import type { ServerClient } from './client';
 import { Ctx } from './ctx';
 import { RunsTree, type Node } from './views/runsTree';
 import { StatusBar } from './views/statusBar';
 
 let ctx: Ctx | null = null;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate returns: for scripts and the integration tests, which drive the real server through it. */
+export interface TicketLensApi {
+  client(): Promise<ServerClient>;
+  runs: RunsTree;
+}
+
+export function activate(context: vscode.ExtensionContext): TicketLensApi {
   const log = vscode.window.createOutputChannel('Ticket Lens', { log: true });
   const status = new StatusBar();
   ctx = new Ctx(context, log, status);
@@ -19,7 +28,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const view = vscode.window.createTreeView('ticketLens.clusters', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const cmd = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   type ClusterNode = Extract<Node, { kind: 'cluster' }>;
-  cmd('ticketLens.clusterCsv', (uri?: vscode.Uri) => clusterCsv(c, tree, uri));
+  cmd('ticketLens.classifySelection', (args?: ClassifyArgs) => classifySelection(c, tree, args));
+  cmd('ticketLens.clusterCsv', (uri?: vscode.Uri, args?: ClusterArgs) => clusterCsv(c, tree, uri, args));
+  cmd('ticketLens.trainClassifier', (uri?: vscode.Uri, args?: TrainArgs) => trainClassifier(c, uri, args));
+  cmd('ticketLens.useReviewedAsLabels', (n?: ClusterNode | Extract<Node, { kind: 'run' }>, opts?: { use?: boolean }) => useReviewedAsLabels(c, tree, n, opts));
   cmd('ticketLens.labelClusters', (n?: ClusterNode) => labelClusters(c, tree, n));
   cmd('ticketLens.setApiKey', () => setApiKey(context));
   cmd('ticketLens.openReport', (n?: ClusterNode) => openReport(tree, n));
@@ -33,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
   cmd('ticketLens.showLog', () => log.show());
   cmd('ticketLens.restartServer', () => c.restart());
   context.subscriptions.push(log, status, view, c);
+  return { client: () => c.client(), runs: tree };
 }
 
 export async function deactivate(): Promise<void> {

@@ -20,6 +20,8 @@ export interface RunView {
   rows: number;
   labelColumn: string | null;
   metrics: { ari: number; nmi: number; ariNoNoise: number; nmiNoNoise: number } | null;
+  /** Per label of the label column: its size, the cluster holding most of it, and the share it holds. */
+  purity: { label: string; size: number; cluster: string; share: number }[];
   clusters: ClusterView[];
   /** Map points: x, y and index into `clusters` of the top-level cluster (−1 = noise), parallel arrays. */
   points: { x: number[]; y: number[]; cluster: number[]; text: string[] };

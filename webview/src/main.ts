@@ -37,7 +37,10 @@ body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); 
 .ex:hover, .ex:focus { text-decoration: underline; }
 canvas { width: 100%; height: 520px; border: 1px solid var(--vscode-panel-border); }
 #tip { position: fixed; pointer-events: none; background: var(--vscode-editorHoverWidget-background); border: 1px solid var(--vscode-editorHoverWidget-border); padding: 4px 6px; max-width: 360px; display: none; }
-.metrics { color: var(--vscode-descriptionForeground); }`;
+.metrics { color: var(--vscode-descriptionForeground); }
+.purity { border-collapse: collapse; margin-top: 12px; width: 100%; }
+.purity th, .purity td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
+.purity tr:focus, .purity tr:hover { background: var(--vscode-list-hoverBackground); cursor: pointer; }`;
 document.head.appendChild(style);
 
 let run: RunView | null = null;
@@ -178,6 +181,23 @@ canvas.addEventListener('click', (e) => {
   if (i >= 0 && run && run.points.cluster[i] >= 0) select(run.clusters.filter((c) => c.parent === null)[run.points.cluster[i]].id, true);
 });
 
+/** Where each label of the label column went: the cluster holding most of it and its share (click: select). */
+function purityTable(r: RunView): HTMLElement {
+  const names = new Map(r.clusters.map((c) => [c.id, c.label]));
+  const table = el('table', { class: 'purity', 'aria-label': `Purity per ${r.labelColumn}` });
+  const head = el('tr');
+  for (const h of [r.labelColumn ?? 'label', 'rows', 'mostly in', 'share']) head.append(el('th', {}, h));
+  table.append(head);
+  for (const p of [...r.purity].sort((a, b) => a.share - b.share)) {
+    const tr = el('tr', { tabindex: '0' });
+    tr.append(el('td', {}, p.label), el('td', {}, String(p.size)), el('td', {}, names.get(p.cluster) ?? p.cluster), el('td', {}, `${(p.share * 100).toFixed(0)}%`));
+    tr.addEventListener('click', () => p.cluster && select(p.cluster, true));
+    tr.addEventListener('keydown', (e) => e.key === 'Enter' && p.cluster && select(p.cluster, true));
+    table.append(tr);
+  }
+  return table;
+}
+
 function render(r: RunView): void {
   run = r;
   const xs = r.points.x;
@@ -199,6 +219,7 @@ function render(r: RunView): void {
   });
   const right = el('div');
   right.append(canvas, el('div', { class: 'kw' }, 'Drag to pan, scroll to zoom, hover for the ticket, click to select its cluster.'));
+  if (r.purity.length && r.labelColumn) right.append(purityTable(r));
   layout.append(list, right);
   app.append(layout, tip);
   requestAnimationFrame(draw);

@@ -9,6 +9,7 @@ import { ClusterResult, type CsvPreview } from '../../shared/api';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import type { RunsTree } from '../views/runsTree';
+import { followJob } from './followJob';
 
 interface Remembered {
   textColumn: string;
@@ -16,6 +17,8 @@ interface Remembered {
   depth: number;
   minClusterSize: number | 'auto';
 }
+
+export type ClusterArgs = Remembered & { quiet?: boolean };
 
 /** The column with the longest average text is usually the ticket body. */
 export function guessTextColumn(p: CsvPreview): number {
@@ -32,19 +35,26 @@ export function guessTextColumn(p: CsvPreview): number {
   return best;
 }
 
-export async function clusterCsv(ctx: Ctx, tree: RunsTree, uri?: vscode.Uri): Promise<void> {
+/** `args` skips the questions (scripts, tests); the result is returned either way. */
+export async function clusterCsv(ctx: Ctx, tree: RunsTree, uri?: vscode.Uri, args?: ClusterArgs): Promise<ClusterResult | undefined> {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!target || path.extname(target.fsPath).toLowerCase() !== '.csv') {
     void vscode.window.showErrorMessage('Ticket Lens: open or select a .csv file to cluster.');
-    return;
+    return undefined;
   }
+  const choice = args ?? (await ask(ctx, target));
+  if (!choice) return undefined;
+  return run(ctx, tree, target, choice, args?.quiet === true);
+}
+
+async function ask(ctx: Ctx, target: vscode.Uri): Promise<Remembered | undefined> {
   const client = await ctx.client();
   let preview: CsvPreview;
   try {
     preview = await client.csvPreview(target.fsPath, 20);
   } catch (err) {
     void vscode.window.showErrorMessage(`Ticket Lens: ${(err as Error).message}`);
-    return;
+    return undefined;
   }
   const key = `cluster:${target.fsPath}`;
   const saved = ctx.extension.workspaceState.get<Remembered>(key);
@@ -53,7 +63,7 @@ export async function clusterCsv(ctx: Ctx, tree: RunsTree, uri?: vscode.Uri): Pr
   const sample = (i: number) => preview.rows.slice(0, 3).map((r) => (r[i] ?? '').replace(/\s+/g, ' ').slice(0, 60)).join(' · ');
   const columns = preview.header.map((h, i) => ({ label: h, description: i === guess ? '(detected)' : undefined, detail: sample(i), index: i }));
   const text = await vscode.window.showQuickPick([columns[guess], ...columns.filter((_, i) => i !== guess)], { title: 'Cluster This CSV (1/4): the text column', ignoreFocusOut: true });
-  if (!text) return;
+  if (!text) return undefined;
   const none = { label: 'None', description: 'no evaluation', index: -1 };
   const labelPicks = [none, ...columns.filter((c) => c.index !== text.index)];
   const savedLabel = saved?.labelColumn ? labelPicks.find((p) => p.label === saved.labelColumn) : undefined;
@@ -61,13 +71,13 @@ export async function clusterCsv(ctx: Ctx, tree: RunsTree, uri?: vscode.Uri): Pr
     title: 'Cluster This CSV (2/4): a label column to evaluate against (ARI, NMI, purity)',
     ignoreFocusOut: true,
   });
-  if (!label) return;
+  if (!label) return undefined;
   const depthDefault = saved?.depth ?? config.depth;
   const depth = await vscode.window.showQuickPick(
     [1, 2, 3].sort((a, b) => (a === depthDefault ? -1 : b === depthDefault ? 1 : a - b)).map((d) => ({ label: String(d), description: d === 1 ? 'clusters only' : d === 2 ? 'clusters and sub-clusters' : 'three levels', d })),
     { title: 'Cluster This CSV (3/4): depth', ignoreFocusOut: true },
   );
-  if (!depth) return;
+  if (!depth) return undefined;
   const mcsDefault = String(saved?.minClusterSize ?? config.minClusterSize);
   const mcs = await vscode.window.showInputBox({
     title: 'Cluster This CSV (4/4): minimum cluster size',
@@ -76,55 +86,39 @@ export async function clusterCsv(ctx: Ctx, tree: RunsTree, uri?: vscode.Uri): Pr
     ignoreFocusOut: true,
     validateInput: (v) => (v === 'auto' || (Number.isInteger(Number(v)) && Number(v) >= 2) ? null : 'Enter "auto" or a whole number ≥ 2'),
   });
-  if (!mcs) return;
+  if (!mcs) return undefined;
   const choice: Remembered = { textColumn: text.label, labelColumn: label.index >= 0 ? label.label : null, depth: depth.d, minClusterSize: mcs === 'auto' ? 'auto' : Number(mcs) };
   await ctx.extension.workspaceState.update(key, choice);
 
+  return choice;
+}
+
+async function run(ctx: Ctx, tree: RunsTree, target: vscode.Uri, choice: Remembered, quiet: boolean): Promise<ClusterResult | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const outDir = path.join(folder, '.ticket-lens', 'runs', `${path.basename(target.fsPath, '.csv')}-${stamp}`);
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Clustering ${path.basename(target.fsPath)}`, cancellable: true },
-    async (progress, token) => {
-      try {
-        const final = await ctx.track(async (c) => {
-          const job = await c.cluster({
-            csvPath: target.fsPath,
-            textColumn: choice.textColumn,
-            labelColumn: choice.labelColumn,
-            outDir,
-            params: { depth: choice.depth, minClusterSize: choice.minClusterSize },
-          });
-          let last = '';
-          return c.waitForJob(
-            job.id,
-            (j) => {
-              const p = j.progress;
-              const msg = p ? `${p.stage}${p.total ? ` ${p.done ?? 0}/${p.total}` : ''}` : j.state;
-              if (msg !== last) progress.report({ message: msg });
-              last = msg;
-            },
-            () => token.isCancellationRequested,
-          );
-        });
-        if (final.state === 'cancelled') {
-          void vscode.window.showInformationMessage('Ticket Lens: clustering cancelled; nothing was written.');
-          return;
-        }
-        if (final.state !== 'succeeded') {
-          void vscode.window.showErrorMessage(`Ticket Lens: ${final.error?.message ?? 'clustering failed'}`);
-          return;
-        }
-        const r = ClusterResult.parse(final.result);
-        tree.refresh();
-        await vscode.commands.executeCommand('ticketLens.clusters.focus');
-        const m = r.metrics ? `; against ${r.metrics.label}: ARI ${r.metrics.ari.toFixed(2)}, NMI ${r.metrics.nmi.toFixed(2)}` : '';
-        const open = await vscode.window.showInformationMessage(`Ticket Lens: ${r.topClusters} clusters, ${(r.noiseFraction * 100).toFixed(0)}% noise${m}.`, 'Open Summary', 'Label with Claude');
-        if (open === 'Open Summary') await vscode.commands.executeCommand('ticketLens.openSummary');
-        if (open === 'Label with Claude') await vscode.commands.executeCommand('ticketLens.labelClusters');
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Ticket Lens: ${(err as Error).message}`);
-      }
-    },
+  const outcome = await followJob(ctx, `Clustering ${path.basename(target.fsPath)}`, (c) =>
+    c.cluster({
+      csvPath: target.fsPath,
+      textColumn: choice.textColumn,
+      labelColumn: choice.labelColumn,
+      outDir,
+      params: { depth: choice.depth, minClusterSize: choice.minClusterSize },
+    }),
   );
+  if (!outcome.ok) {
+    if (outcome.cancelled) void vscode.window.showInformationMessage(`Ticket Lens: clustering ${outcome.message}`);
+    else void vscode.window.showErrorMessage(`Ticket Lens: ${outcome.message}`);
+    return undefined;
+  }
+  const r = ClusterResult.parse(outcome.job.result);
+  tree.refresh();
+  if (quiet) return r;
+  await vscode.commands.executeCommand('ticketLens.clusters.focus');
+  const m = r.metrics ? `; against ${r.metrics.label}: ARI ${r.metrics.ari.toFixed(2)}, NMI ${r.metrics.nmi.toFixed(2)}` : '';
+  void vscode.window.showInformationMessage(`Ticket Lens: ${r.topClusters} clusters, ${(r.noiseFraction * 100).toFixed(0)}% noise${m}.`, 'Open Summary', 'Label with Claude').then(async (open) => {
+    if (open === 'Open Summary') await vscode.commands.executeCommand('ticketLens.openSummary');
+    if (open === 'Label with Claude') await vscode.commands.executeCommand('ticketLens.labelClusters');
+  });
+  return r;
 }

@@ -60,7 +60,7 @@ export class SummaryPanel {
       const top = run.clusters.filter((c) => c.depth === 1);
       const index = new Map(top.map((c, i) => [c.id, c.isNoise ? -1 : i]));
       const metrics = await vscode.workspace.fs.readFile(vscode.Uri.file(`${run.runDir}/metrics.json`)).then(
-        (b) => JSON.parse(Buffer.from(b).toString('utf8')) as { topLevel?: { withNoise: { ari: number; nmi: number }; withoutNoise: { ari: number; nmi: number } } },
+        (b) => JSON.parse(Buffer.from(b).toString('utf8')) as { topLevel?: { withNoise: { ari: number; nmi: number }; withoutNoise: { ari: number; nmi: number }; purity?: RunView['purity'] } },
         () => ({}) as { topLevel?: undefined },
       );
       const view: RunView = {
@@ -71,6 +71,7 @@ export class SummaryPanel {
         metrics: metrics.topLevel
           ? { ari: metrics.topLevel.withNoise.ari, nmi: metrics.topLevel.withNoise.nmi, ariNoNoise: metrics.topLevel.withoutNoise.ari, nmiNoNoise: metrics.topLevel.withoutNoise.nmi }
           : null,
+        purity: metrics.topLevel?.purity ?? [],
         clusters: run.clusters.map((c) => ({
           id: c.id,
           parent: c.parent,

@@ -1,0 +1,131 @@
+/**
+ * Ticket Lens: Classify Selection — the selected text through the configured trained model and the
+ * zero-shot sets (intent, category, priority, sentiment with confidences), plus the nearest cluster of
+ * the latest run and why (key words, nearest examples). Shown in a quick pick that closes as soon as
+ * focus moves, so it never gets in the way; "Copy as JSON" puts the whole result on the clipboard.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Prediction, TaskPrediction } from '../../shared/api';
+import { readConfig } from '../config';
+import type { Ctx } from '../ctx';
+import type { RunsTree } from '../views/runsTree';
+
+export interface SelectionResult {
+  text: string;
+  tasks: TaskPrediction[];
+  cluster: (Prediction & { runDir: string; input: string }) | null;
+}
+
+export interface ClassifyArgs {
+  /** Classify this text instead of the editor's selection. */
+  text?: string;
+  /** false: return the result without showing it (scripts, tests). */
+  show?: boolean;
+}
+
+/** Shipped names pass through; a relative path is the workspace's, not the server's working directory. */
+export function modelRef(ref: string, folder: string | undefined): string {
+  return /[\\/]/.test(ref) && !path.isAbsolute(ref) && folder ? path.join(folder, ref) : ref;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+function why(t: TaskPrediction): string {
+  const e = t.explanation;
+  if (!e) return '';
+  const words = e.words
+    .filter((w) => w.contribution > 0)
+    .slice(0, 4)
+    .map((w) => `“${w.word}” +${w.contribution.toFixed(2)}`);
+  const near = e.nearest[0];
+  return [words.length ? `key words ${words.join(', ')}` : '', near ? `nearest: “${near.text.slice(0, 70)}” (${near.similarity.toFixed(2)})` : ''].filter(Boolean).join(' · ');
+}
+
+export async function classifySelection(ctx: Ctx, tree: RunsTree, args?: ClassifyArgs): Promise<SelectionResult | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const text = (args?.text ?? (editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '')).trim();
+  if (!text) {
+    void vscode.window.showInformationMessage('Ticket Lens: select the text of a ticket first.');
+    return undefined;
+  }
+  const config = readConfig();
+  const workspace = (editor && vscode.workspace.getWorkspaceFolder(editor.document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
+  let result: SelectionResult;
+  try {
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Ticket Lens: classifying' }, async () => {
+      const client = await ctx.client();
+      const run = await tree.latestRun().catch(() => undefined);
+      const [classified, nearest] = await Promise.all([
+        client.classify({
+          texts: [text],
+          models: config.classifierModel ? [modelRef(config.classifierModel, workspace?.uri.fsPath)] : [],
+          labelSets: config.zeroShotSets,
+          workspace: workspace?.uri.fsPath,
+          explain: true,
+        }),
+        run ? client.predict(run.runDir, [text]).catch(() => null) : Promise.resolve(null),
+      ]);
+      const p = nearest?.predictions[0];
+      return { text, tasks: classified.results[0]?.tasks ?? [], cluster: run && p ? { ...p, runDir: run.runDir, input: path.basename(run.manifest.input.path) } : null };
+    });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Ticket Lens: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (args?.show !== false) show(result);
+  return result;
+}
+
+type Item = vscode.QuickPickItem & { action?: 'copy' | 'cluster' };
+
+function show(r: SelectionResult): void {
+  const seen = new Set<string>();
+  const items: Item[] = [{ label: 'Prediction', kind: vscode.QuickPickItemKind.Separator }];
+  for (const t of r.tasks) {
+    // The same task from a trained model and a zero-shot set: say which is which.
+    const name = seen.has(t.task) ? `${t.task} (${t.source})` : t.task;
+    seen.add(t.task);
+    const value = t.unknown ? 'unknown' : t.multiLabel && t.labels?.length ? t.labels.join(', ') : t.label;
+    const alternatives = t.topK
+      .filter((k) => k.label !== t.label)
+      .slice(0, 2)
+      .map((k) => `${k.label} ${pct(k.score)}`)
+      .join(', ');
+    items.push({
+      label: `${name}: ${value}`,
+      description: `${pct(t.confidence)} · ${t.source}${alternatives ? ` · then ${alternatives}` : ''}`,
+      detail: t.unknown ? t.reason : why(t) || undefined,
+    });
+  }
+  items.push({ label: 'Nearest cluster', kind: vscode.QuickPickItemKind.Separator });
+  if (r.cluster?.path) {
+    items.push({
+      label: `$(symbol-namespace) ${r.cluster.label ?? r.cluster.path}`,
+      description: `${r.cluster.path} · similarity ${r.cluster.similarity.toFixed(2)} · ${r.cluster.input}`,
+      detail: 'Open the cluster summary',
+      action: 'cluster',
+    });
+  } else {
+    items.push({ label: r.cluster ? '$(circle-slash) no cluster is close enough' : '$(info) no cluster run in this workspace yet', description: r.cluster ? `latest run: ${r.cluster.input}` : 'Cluster This CSV first' });
+  }
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(copy) Copy as JSON', action: 'copy' });
+
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = `Ticket Lens: “${r.text.replace(/\s+/g, ' ').slice(0, 60)}${r.text.length > 60 ? '…' : ''}”`;
+  qp.placeholder = 'Classification of the selection — Escape closes';
+  qp.matchOnDescription = true;
+  qp.items = items;
+  qp.onDidAccept(async () => {
+    const picked = qp.selectedItems[0];
+    qp.hide();
+    if (picked?.action === 'copy') {
+      await vscode.env.clipboard.writeText(JSON.stringify(r, null, 2));
+      void vscode.window.setStatusBarMessage('Ticket Lens: classification copied as JSON', 3000);
+    } else if (picked?.action === 'cluster') {
+      await vscode.commands.executeCommand('ticketLens.openSummary');
+    }
+  });
+  qp.onDidHide(() => qp.dispose());
+  qp.show();
+}
