@@ -23,5 +23,5 @@ function step(title, cmd, cmdArgs) {
 step('Provision the embedding model', npm, ['run', '--silent', 'models']);
 step('Build', npm, ['run', '--silent', 'build']);
 step('Engine tests (vitest, real model)', 'npx', ['vitest', 'run']);
-// The VS Code tests arrive with the extension (issue 6); until then there is nothing to run there.
+// The VS Code tests: integration tests in the extension host, then the UI with the packaged VSIX.
 if (!args.has('--unit') && existsSync('scripts/test-e2e.mjs')) step('VS Code tests (code-server + Chromium)', npm, ['run', '--silent', 'test:e2e']);

@@ -13,6 +13,14 @@ import { StatusBar } from './views/statusBar';
 
 let ctx: Ctx | null = null;
 
+/**
+ * Explorer menus call a command with (uri, selectedUris[]): only a plain object with the named field
+ * counts as the scripted arguments that skip the questions.
+ */
+function scripted<T extends object>(arg: unknown, field: keyof T): T | undefined {
+  return arg !== null && typeof arg === 'object' && !Array.isArray(arg) && !(arg instanceof vscode.Uri) && field in arg ? (arg as T) : undefined;
+}
+
 /** What activate returns: for scripts and the integration tests, which drive the real server through it. */
 export interface TicketLensApi {
   client(): Promise<ServerClient>;
@@ -28,9 +36,9 @@ export function activate(context: vscode.ExtensionContext): TicketLensApi {
   const view = vscode.window.createTreeView('ticketLens.clusters', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const cmd = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   type ClusterNode = Extract<Node, { kind: 'cluster' }>;
-  cmd('ticketLens.classifySelection', (args?: ClassifyArgs) => classifySelection(c, tree, args));
-  cmd('ticketLens.clusterCsv', (uri?: vscode.Uri, args?: ClusterArgs) => clusterCsv(c, tree, uri, args));
-  cmd('ticketLens.trainClassifier', (uri?: vscode.Uri, args?: TrainArgs) => trainClassifier(c, uri, args));
+  cmd('ticketLens.classifySelection', (args?: unknown) => classifySelection(c, tree, scripted<ClassifyArgs>(args, 'show') ?? scripted<ClassifyArgs>(args, 'text')));
+  cmd('ticketLens.clusterCsv', (uri?: vscode.Uri, args?: unknown) => clusterCsv(c, tree, uri instanceof vscode.Uri ? uri : undefined, scripted<ClusterArgs>(args, 'textColumn')));
+  cmd('ticketLens.trainClassifier', (uri?: vscode.Uri, args?: unknown) => trainClassifier(c, uri instanceof vscode.Uri ? uri : undefined, scripted<TrainArgs>(args, 'textColumn')));
   cmd('ticketLens.useReviewedAsLabels', (n?: ClusterNode | Extract<Node, { kind: 'run' }>, opts?: { use?: boolean }) => useReviewedAsLabels(c, tree, n, opts));
   cmd('ticketLens.labelClusters', (n?: ClusterNode) => labelClusters(c, tree, n));
   cmd('ticketLens.setApiKey', () => setApiKey(context));

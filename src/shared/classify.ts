@@ -176,7 +176,7 @@ export const Explanation = z.object({
   /** Most similar stored training examples (trained models) or label-set phrases (zero-shot). */
   nearest: z.array(z.object({ text: z.string(), label: z.string(), similarity: z.number() })),
   /** Drop of the predicted label's score when the word is removed (positive: the word supports it). */
-  words: z.array(z.object({ word: z.string(), contribution: z.number() })),
+  words: z.array(z.object({ word: z.string(), contribution: z.number(), stopWord: z.boolean().optional() })),
 });
 export type Explanation = z.infer<typeof Explanation>;
 

@@ -40,8 +40,8 @@ describe('Ticket Lens in the extension host', () => {
 
   it('starts the server on first use; the client reports model, device and dtype', async () => {
     const health = await (await api.client()).health();
-    assert.equal(health.model.id, 'all-MiniLM-L6-v2');
-    assert.equal(health.device, 'cpu');
+    assert.match(health.model.id, /all-MiniLM-L6-v2/);
+    assert.equal(health.device.requested, 'cpu'); // ticketLens.device, set by the test workspace
     assert.equal(health.dtype, 'q8');
   });
 
@@ -112,6 +112,7 @@ describe('Ticket Lens in the extension host', () => {
     const words = task('intent')!.explanation?.words ?? [];
     assert.ok(words.length > 3 && task('intent')!.explanation!.nearest.length > 0, 'why: words and nearest examples');
     assert.ok(r.cluster && r.cluster.runDir === cluster.runDir, 'the nearest cluster comes from the latest run');
+    assert.equal((await (await api.client()).health()).device.active, 'cpu', 'the model is loaded on the CPU now');
   });
 
   let trained: TrainResult;

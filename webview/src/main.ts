@@ -38,7 +38,9 @@ body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); 
 canvas { width: 100%; height: 520px; border: 1px solid var(--vscode-panel-border); }
 #tip { position: fixed; pointer-events: none; background: var(--vscode-editorHoverWidget-background); border: 1px solid var(--vscode-editorHoverWidget-border); padding: 4px 6px; max-width: 360px; display: none; }
 .metrics { color: var(--vscode-descriptionForeground); }
-.purity { border-collapse: collapse; margin-top: 12px; width: 100%; }
+.purity { border-collapse: collapse; margin-top: 12px; width: 100%; table-layout: fixed; }
+.purity th:nth-child(2), .purity th:nth-child(4) { width: 4.5em; }
+.purity td { overflow-wrap: anywhere; }
 .purity th, .purity td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
 .purity tr:focus, .purity tr:hover { background: var(--vscode-list-hoverBackground); cursor: pointer; }`;
 document.head.appendChild(style);

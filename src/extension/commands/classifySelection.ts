@@ -34,8 +34,10 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 function why(t: TaskPrediction): string {
   const e = t.explanation;
   if (!e) return '';
+  const seen = new Set<string>();
   const words = e.words
-    .filter((w) => w.contribution > 0)
+    .filter((w) => w.contribution > 0 && !w.stopWord && !seen.has(w.word.toLowerCase()) && seen.add(w.word.toLowerCase()))
+    .sort((a, b) => b.contribution - a.contribution)
     .slice(0, 4)
     .map((w) => `“${w.word}” +${w.contribution.toFixed(2)}`);
   const near = e.nearest[0];

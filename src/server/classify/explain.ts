@@ -8,9 +8,17 @@
  * so it is only done when asked, and on at most MAX_OCCLUDED_WORDS words.
  */
 import type { Explanation } from '../../shared/api';
+import { ENGLISH_STOP_WORDS } from '../cluster/stopwords';
 import type { Embedder } from '../embed/types';
 
 export const MAX_OCCLUDED_WORDS = 64;
+
+/** scikit-learn's stop words hold words that carry a ticket ("bill", "call", "empty", "never"): kept as content here. */
+const CONTENT = new Set('amount back bill bottom call cannot cant cry describe detail empty find fire found front full get give interest keep move name never no none not nothing part serious show side system top'.split(' '));
+const isFunctionWord = (w: string) => {
+  const k = w.toLowerCase().replace(/[^\p{L}\p{N}']/gu, '');
+  return ENGLISH_STOP_WORDS.has(k) && !CONTENT.has(k);
+};
 
 export function words(text: string): string[] {
   return text.split(/\s+/).filter((w) => w.length > 0);
@@ -23,12 +31,13 @@ export function words(text: string): string[] {
 export async function occlusion(text: string, embedder: Embedder, score: (vectors: Float32Array) => ArrayLike<number>, signal?: AbortSignal): Promise<Explanation['words']> {
   const ws = words(text);
   const m = Math.min(ws.length, MAX_OCCLUDED_WORDS);
-  if (m <= 1) return ws.map((word) => ({ word, contribution: 0 }));
+  if (m <= 1) return ws.map((word) => ({ word, contribution: 0, stopWord: false }));
   const variants = [text];
   for (let i = 0; i < m; i++) variants.push([...ws.slice(0, i), ...ws.slice(i + 1)].join(' '));
   const v = await embedder.embed(variants, { signal });
   const s = score(v);
-  return ws.map((word, i) => ({ word, contribution: i < m ? s[0] - s[i + 1] : 0 }));
+  // Function words can move the embedding as much as content words; flagged so a UI can lead with the latter.
+  return ws.map((word, i) => ({ word, contribution: i < m ? s[0] - s[i + 1] : 0, stopWord: isFunctionWord(word) }));
 }
 
 /** Per row of an n × C score matrix, score[label] − max over the other labels. */

@@ -178,6 +178,8 @@ describe('explanations', () => {
     expect(pw.contribution).toBeGreaterThan(0);
     const filler = ex.words.find((w) => w.word === 'and')!;
     expect(pw.contribution).toBeGreaterThan(filler.contribution);
+    expect(filler.stopWord).toBe(true);
+    expect(pw.stopWord).toBe(false);
   });
 
   it('explains zero-shot predictions with the closest label phrases', async () => {
