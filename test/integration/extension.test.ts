@@ -155,4 +155,21 @@ describe('Ticket Lens in the extension host', () => {
     await vscode.workspace.getConfiguration('ticketLens').update('classifierModel', undefined, vscode.ConfigurationTarget.Workspace);
     assert.ok(trained);
   });
+
+  it('a server that dies fails the job in flight, and the next use starts a new one', async () => {
+    const before = await (await api.client()).health();
+    const pending = vscode.commands.executeCommand<ClusterResult | undefined>('ticketLens.clusterCsv', vscode.Uri.file(join(folder(), 'tickets.csv')), {
+      textColumn: 'text',
+      labelColumn: null,
+      depth: 2,
+      minClusterSize: 'auto',
+      quiet: true,
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    process.kill(before.pid, 'SIGKILL');
+    assert.equal(await pending, undefined, 'the job is reported as failed, not left hanging');
+    const after = await (await api.client()).health();
+    assert.notEqual(after.pid, before.pid);
+    assert.equal(after.status, 'ok');
+  });
 });
