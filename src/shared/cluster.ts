@@ -17,6 +17,11 @@ export const ClusterParams = z.object({
   nNeighbors: z.number().int().min(2).max(100).default(15),
   nComponents: z.number().int().min(2).max(50).default(5),
   seed: z.number().int().default(42),
+  /**
+   * Cluster in the space of a trained classifier's contrastive adapter (a .tlc path or a shipped name):
+   * texts with the same label were pulled together, so clusters follow those labels more closely.
+   */
+  adapterModel: z.string().min(1).nullable().default(null),
 });
 export type ClusterParams = z.infer<typeof ClusterParams>;
 export type ClusterParamsInput = z.input<typeof ClusterParams>;

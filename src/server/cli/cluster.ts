@@ -18,6 +18,7 @@ interface ClusterFlags extends ModelFlags {
   epsilon: string;
   minClusterPct: string;
   reassignOutliers?: string | true;
+  adapter?: string;
   seed: string;
   out?: string;
   cache: boolean;
@@ -46,6 +47,7 @@ export function registerCluster(program: Command): void {
       .option('--min-cluster-pct <pct>', 'only re-cluster clusters holding at least this % of their parent', '5')
       .option('--reassign-outliers [threshold]', 'move noise rows to the most similar cluster when cosine ≥ threshold (default 0.5)')
       .option('--seed <n>', 'random seed (same input + parameters + seed → same clusters)', int('--seed'), '42')
+      .option('--adapter <model>', "cluster in a trained classifier's adapter space (.tlc file or shipped name)")
       .option('--out <dir>', 'run folder to create (default .ticket-lens/runs/<file>-<time>)')
       .option('--no-cache', 'do not use the on-disk embedding cache')
       .option('--quiet', 'no progress output'),
@@ -59,6 +61,7 @@ export function registerCluster(program: Command): void {
       minClusterPct: Number(f.minClusterPct),
       reassignOutliers: f.reassignOutliers === undefined ? null : f.reassignOutliers === true ? 0.5 : Number(f.reassignOutliers),
       seed: Number(f.seed),
+      adapterModel: f.adapter ?? null,
     });
     const outDir = f.out ?? defaultRunDir(csv);
     checkOutDir(outDir, csv);

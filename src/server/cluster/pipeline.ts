@@ -9,6 +9,7 @@ import type { ClusterParams, ClusterRecord, ClusterResult } from '../../shared/a
 import { TicketLensError } from '../../shared/api';
 import { readCsv } from '../data/csv';
 import type { Embedder } from '../embed';
+import { adapterSpace } from './adapterSpace';
 import type { Logger } from '../log';
 import { dedupe } from './dedupe';
 import { centroid, representatives } from './examples';
@@ -63,7 +64,9 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   const e = deps.embedder;
   const before = (e as { cacheStats?: { hits: number } | null }).cacheStats?.hits ?? 0;
   hooks.stage('embedding', 0, d.unique.length);
-  const vectors = await e.embed(d.unique, { signal: deps.signal, onProgress: (done, total) => deps.progress?.({ stage: 'embedding', done, total }) });
+  const raw = await e.embed(d.unique, { signal: deps.signal, onProgress: (done, total) => deps.progress?.({ stage: 'embedding', done, total }) });
+  const space = params.adapterModel ? await adapterSpace(params.adapterModel, e.info) : null;
+  const vectors = space ? space.map(raw) : raw;
   const cacheHits = ((e as { cacheStats?: { hits: number } | null }).cacheStats?.hits ?? 0) - before;
   hooks.time('embed', Date.now() - t);
   const dim = e.info.dim;
@@ -218,7 +221,7 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   checkCancel();
   const noiseRows = assignments.filter((a) => a.cluster.split('.')[1] === 'noise').length;
   timings.total = (Date.now() - started) / 1000;
-  const resolvedParams = { ...params, minClusterSize: top.minClusterSize, minSamples: params.minSamples ?? 10 };
+  const resolvedParams = { ...params, minClusterSize: top.minClusterSize, minSamples: params.minSamples ?? 10, adapterModel: space?.path ?? null };
   await writeRun(input.outDir, {
     input: { path: input.csvPath, rows: rows.length, textColumn: input.textColumn, labelColumn: input.labelColumn ?? null, skipped: table.skipped.length },
     model: { id: e.info.modelId, hash: e.info.modelHash },

@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { previewCsv } from '../../data/csv';
 import { applyEdits } from '../../cluster/edits';
 import { exportReviewedLabels } from '../../cluster/exportLabels';
+import { adapterSpace } from '../../cluster/adapterSpace';
 import { runClusterPipeline } from '../../cluster/pipeline';
 import { predictClusters } from '../../cluster/predict';
 import { checkOutDir, defaultRunDir, loadRun } from '../../cluster/runFolder';
@@ -59,7 +60,9 @@ export const clusterRoutes = [
       if (run.manifest.model.hash !== e.info.modelHash) {
         throw new TicketLensError('bad_input', `${run.dir} was made with another embedding model (${run.manifest.model.id}); re-cluster the file to compare texts with it.`);
       }
-      const v = await e.embed(body.texts, { signal });
+      const raw = await e.embed(body.texts, { signal });
+      const adapter = run.manifest.params.adapterModel;
+      const v = typeof adapter === 'string' ? (await adapterSpace(adapter, e.info)).map(raw) : raw;
       return { predictions: predictClusters(v, e.info.dim, run.clusters) };
     },
   }),

@@ -1,0 +1,21 @@
+/**
+ * Clustering in a trained classifier's adapter space (ClusterParams.adapterModel). The run records the
+ * resolved model path, so texts later assigned to the run's clusters (/runs/predict, Classify
+ * Selection) are mapped into the same space as the centroids.
+ */
+import { adaptVectors } from '../classify/adapter';
+import { assertSameEmbedding, loadModelFile } from '../classify/modelFile';
+import { resolveModelPath } from '../classify/service';
+import { TicketLensError } from '../../shared/api';
+import type { EmbedderInfo } from '../embed/types';
+
+export type VectorMap = (vectors: Float32Array) => Float32Array;
+
+export async function adapterSpace(ref: string, info: EmbedderInfo): Promise<{ path: string; map: VectorMap }> {
+  const path = resolveModelPath(ref);
+  const model = await loadModelFile(path);
+  assertSameEmbedding(model.header, path, info);
+  const A = model.adapter;
+  if (!A) throw new TicketLensError('bad_input', `${path} has no adapter to cluster with; train it with --adapter (ticket-lens train … --adapter).`, { path });
+  return { path, map: (v) => adaptVectors({ dim: info.dim, A }, v) };
+}
