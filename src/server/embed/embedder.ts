@@ -6,8 +6,10 @@
  * 164 sentences/s at batch 1, q8), and it lets us overlap tokenising the next batch with running the
  * current one.
  *
- * Batches are formed from texts sorted by length, so short support tickets are not padded to the
- * longest one of the file; results come back in input order.
+ * Batches are formed from texts sorted by token count, so short support tickets are not padded to the
+ * longest one of the file; results come back in input order. Each text is tokenised once, unpadded,
+ * and the batch tensors are built from those ids: sorting by characters instead left 21% of the
+ * tokens of 5,000 Bitext texts as padding (0.4% by token count), and the model's time is linear in them.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -53,6 +55,7 @@ interface Encoded {
 
 class OnnxEmbedder implements Embedder {
   private cache: EmbeddingCache | null;
+  private readonly padId: number;
 
   constructor(
     readonly info: EmbedderInfo,
@@ -63,23 +66,39 @@ class OnnxEmbedder implements Embedder {
     private readonly log?: Logger,
   ) {
     this.cache = cacheDir ? new EmbeddingCache(cacheDir, info.modelHash, info.dim, log) : null;
+    this.padId = tokenizer.pad_token_id ?? 0;
   }
 
   get cacheStats() {
     return this.cache?.stats ?? null;
   }
 
-  private encode(texts: string[]): Encoded {
-    const enc = this.tokenizer(texts, { padding: true, truncation: true, max_length: this.info.maxLength });
-    const dims = enc.input_ids.dims as number[];
+  /** Token ids with [CLS]/[SEP], truncated as the tokenizer would (the content, keeping the final [SEP]). */
+  private ids(text: string): number[] {
+    const ids = this.tokenizer.encode(text);
+    const max = this.info.maxLength;
+    return ids.length <= max ? ids : [...ids.slice(0, max - 1), ids[ids.length - 1]];
+  }
+
+  private encode(batch: readonly number[][]): Encoded {
+    const rows = batch.length;
+    const seqLen = Math.max(...batch.map((b) => b.length));
+    const inputIds = new BigInt64Array(rows * seqLen).fill(BigInt(this.padId));
+    const mask = new BigInt64Array(rows * seqLen);
+    batch.forEach((ids, r) => {
+      for (let t = 0; t < ids.length; t++) {
+        inputIds[r * seqLen + t] = BigInt(ids[t]);
+        mask[r * seqLen + t] = 1n;
+      }
+    });
+    const dims = [rows, seqLen];
     const feeds: Record<string, ort.Tensor> = {};
     for (const name of this.session.inputNames) {
-      const t = (enc as Record<string, { data: BigInt64Array; dims: number[] }>)[name];
-      // token_type_ids are all zero for single sentences; build them if the tokenizer did not.
-      const data = t ? t.data : new BigInt64Array(dims[0] * dims[1]);
+      // Single sentences: token_type_ids are all zero.
+      const data = name === 'input_ids' ? inputIds : name === 'attention_mask' ? mask : new BigInt64Array(rows * seqLen);
       feeds[name] = new ort.Tensor('int64', data, dims);
     }
-    return { feeds, mask: enc.attention_mask.data as BigInt64Array, seqLen: dims[1], rows: dims[0] };
+    return { feeds, mask, seqLen, rows };
   }
 
   private pool(hidden: Float32Array, e: Encoded, out: Float32Array, order: readonly number[]): void {
@@ -114,10 +133,13 @@ class OnnxEmbedder implements Embedder {
     opts.onProgress?.(cached, texts.length);
     if (todo.length === 0) return out;
 
-    // Sorting by length keeps padding (wasted compute) small.
-    todo.sort((a, b) => texts[a].length - texts[b].length);
+    const ids = new Map<number, number[]>();
+    for (const i of todo) ids.set(i, this.ids(texts[i]));
+    // Sorting by token count keeps padding (wasted compute) near zero; ties keep input order.
+    todo.sort((a, b) => ids.get(a)!.length - ids.get(b)!.length || a - b);
     const batches: number[][] = [];
     for (let i = 0; i < todo.length; i += this.batchSize) batches.push(todo.slice(i, i + this.batchSize));
+    const encodeBatch = (b: readonly number[]) => this.encode(b.map((i) => ids.get(i)!));
 
     let pendingKeys: Buffer[] = [];
     let pendingRows: number[] = [];
@@ -131,7 +153,7 @@ class OnnxEmbedder implements Embedder {
     };
 
     let done = cached;
-    let next = this.encode(batches[0].map((i) => texts[i]));
+    let next = encodeBatch(batches[0]);
     for (let b = 0; b < batches.length; b++) {
       if (opts.signal?.aborted) {
         flush();
@@ -139,8 +161,8 @@ class OnnxEmbedder implements Embedder {
       }
       const current = next;
       const running = this.session.run(current.feeds);
-      // Tokenise the next batch while onnxruntime works on this one in its own threads.
-      if (b + 1 < batches.length) next = this.encode(batches[b + 1].map((i) => texts[i]));
+      // Build the next batch while onnxruntime works on this one in its own threads.
+      if (b + 1 < batches.length) next = encodeBatch(batches[b + 1]);
       const result = await running;
       const hidden = result[this.session.outputNames[0]].data as Float32Array;
       this.pool(hidden, current, out, batches[b]);
