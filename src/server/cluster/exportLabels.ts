@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { ExportLabelsRequest, TicketLensError, type ClusterRecord, type ExportLabelsResult } from '../../shared/api';
-import { assertNotInput, writeFileAtomic } from '../data/atomic';
+import { writeFileAtomic } from '../data/atomic';
 import { loadRun } from './runFolder';
 
 type Parsed = ReturnType<typeof ExportLabelsRequest.parse>;
@@ -31,7 +31,14 @@ function ancestors(path: string): string[] {
 export async function exportReviewedLabels(input: Parsed): Promise<ExportLabelsResult> {
   const run = await loadRun(input.runDir);
   const outPath = resolve(input.outPath ?? join(run.dir, 'reviewed-labels.csv'));
-  assertNotInput(outPath, [run.manifest.input.path, join(run.dir, 'assignments.csv')]);
+  // The export is always a new file: the user's CSV is never modified, and a run file replaced by
+  // text,label rows would break the run the extension is showing.
+  const guarded: [string, string][] = [
+    [resolve(run.manifest.input.path), "the run's input CSV"],
+    ...['run.json', 'clusters.json', 'assignments.csv', 'metrics.json', 'summary.md'].map((f): [string, string] => [join(run.dir, f), `the run's own ${f}`]),
+  ];
+  const clash = guarded.find(([p]) => p === outPath);
+  if (clash) throw new TicketLensError('bad_input', `outPath ${outPath} is ${clash[1]}; choose another file (inputs are never modified).`);
 
   const counting = new Map<string, string>();
   for (const c of run.clusters) {

@@ -1,6 +1,6 @@
 // "Use reviewed clusters as labels" through the real server: a real run of the sample, reviewed
 // clusters exported as text,label (deepest reviewed ancestor wins), then trained and used.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -14,6 +14,8 @@ import { SAMPLE_CSV } from '../../support/sample';
 let server: RunningServer;
 const dir = mkdtempSync(join(tmpdir(), 'tl-export-'));
 const runDir = join(dir, 'run');
+// The run's input is a copy, so a regression in the never-over-the-input guard cannot damage the fixture.
+const inputCsv = join(dir, 'sample.csv');
 const post = (path: string, body: unknown) =>
   fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const edit = async (edits: unknown[]) => {
@@ -25,8 +27,9 @@ let clusters: Cluster[];
 const assignments = () => parse(readFileSync(join(runDir, 'assignments.csv')), { columns: true }) as { text: string; cluster: string }[];
 
 beforeAll(async () => {
+  copyFileSync(SAMPLE_CSV, inputCsv);
   server = await startServer({ modelDir: modelDir(), device: 'cpu', cacheDir: join(dir, 'cache'), log: silentLogger });
-  const job = JobInfo.parse(await (await post('/cluster', { csvPath: SAMPLE_CSV, textColumn: 'text', outDir: runDir, params: { depth: 2, minClusterSize: 10, minClusterPct: 1 } })).json());
+  const job = JobInfo.parse(await (await post('/cluster', { csvPath: inputCsv, textColumn: 'text', outDir: runDir, params: { depth: 2, minClusterSize: 10, minClusterPct: 1 } })).json());
   expect((await server.ctx.jobs.wait(job.id)).state).toBe('succeeded');
   clusters = ((await (await post('/runs/load', { runDir })).json()) as { clusters: Cluster[] }).clusters;
 });
@@ -45,6 +48,14 @@ describe('reviewed clusters as labels', () => {
     const one = await post('/runs/export-labels', { runDir });
     expect(one.status).toBe(422);
     expect((await one.json()).error.message).toMatch(/at least two labels.*only "Alpha"/);
+    // The same label in another case is the same class, so still one label.
+    await edit([
+      { op: 'rename', id: top[1].id, label: 'ALPHA' },
+      { op: 'review', id: top[1].id, reviewed: true },
+    ]);
+    const same = await post('/runs/export-labels', { runDir });
+    expect(same.status).toBe(422);
+    expect((await same.json()).error.message).toMatch(/at least two labels.*only "Alpha"/);
   });
 
   it('writes text,label for the rows of reviewed clusters, the deepest reviewed ancestor winning; the input untouched', async () => {
@@ -56,6 +67,7 @@ describe('reviewed clusters as labels', () => {
     const other = top.find((c) => c.id !== parent!.id && c.id !== top[0].id) ?? top.find((c) => c.id !== parent!.id)!;
     await edit([
       { op: 'review', id: top[0].id, reviewed: false },
+      { op: 'review', id: top[1].id, reviewed: false },
       { op: 'rename', id: parent!.id, label: 'Parent' },
       { op: 'review', id: parent!.id, reviewed: true },
       { op: 'rename', id: sub.id, label: 'Child' },
@@ -81,11 +93,14 @@ describe('reviewed clusters as labels', () => {
     expect(r.rows).toBe(expected.length);
     expect(r.skippedRows).toBe(a.length - expected.length);
     expect(new Set(r.labels.map((l) => l.label))).toEqual(new Set(['Parent', 'Child', 'other label']));
-    expect(readFileSync(SAMPLE_CSV).equals(input)).toBe(true);
+    expect(readFileSync(inputCsv).equals(input)).toBe(true);
 
-    const refused = await post('/runs/export-labels', { runDir, outPath: join(runDir, 'assignments.csv') });
-    expect(refused.status).toBe(422);
-    expect((await refused.json()).error.message).toMatch(/inputs are never modified/);
+    for (const [outPath, what] of [[inputCsv, "the run's input CSV"], [join(runDir, 'assignments.csv'), "the run's own assignments.csv"]]) {
+      const refused = await post('/runs/export-labels', { runDir, outPath });
+      expect(refused.status).toBe(422);
+      expect((await refused.json()).error.message).toContain(`is ${what}; choose another file (inputs are never modified)`);
+    }
+    expect(readFileSync(inputCsv).equals(input)).toBe(true);
 
     // ... and the loop closes: train on it, classify with it.
     const outPath = join(dir, 'reviewed.tlc');
@@ -95,5 +110,27 @@ describe('reviewed clusters as labels', () => {
     expect(TrainResult.parse(done.result).tasks[0].classes).toBe(3);
     const c = ClassifyResponse.parse(await (await post('/classify', { texts: [expected[0].text], models: [outPath], reject: false })).json());
     expect(c.results[0].tasks[0].label).toBe(expected[0].label);
+  });
+
+  it('with reviewedOnly false, every labelled or keyword-named cluster counts; only top-level noise is left out', async () => {
+    const now = ((await (await post('/runs/load', { runDir })).json()) as { clusters: Cluster[] }).clusters;
+    const byId = new Map(now.map((c) => [c.id, c]));
+    const name = (c: Cluster) => c.label ?? c.keywords.slice(0, 3).map((k) => k.term).join(', ');
+    const res = await post('/runs/export-labels', { runDir, outPath: join(dir, 'all-labels.csv'), reviewedOnly: false });
+    expect(res.status).toBe(200);
+    const r = ExportLabelsResult.parse(await res.json());
+    const rows = parse(readFileSync(r.csvPath, 'utf8'), { columns: true }) as { text: string; label: string }[];
+    const expected = assignments().flatMap((row) => {
+      const parts = row.cluster.split('.');
+      for (let i = parts.length; i >= 2; i--) {
+        const c = byId.get(parts.slice(0, i).join('.'));
+        if (c && !c.isNoise && name(c)) return [{ text: row.text, label: name(c) }];
+      }
+      return [];
+    });
+    expect(rows).toEqual(expected);
+    expect(r.skippedRows).toBe(assignments().filter((a) => a.cluster === 'root.noise').length);
+    const unlabelled = now.find((c) => !c.isNoise && !c.label && c.keywords.length >= 3)!;
+    expect(r.labels.map((l) => l.label)).toContain(unlabelled.keywords.slice(0, 3).map((k) => k.term).join(', '));
   });
 });
