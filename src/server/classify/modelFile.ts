@@ -7,14 +7,13 @@
  * reject threshold and the training metrics; the blobs hold the head weights (float32), the adapter
  * (float32) and the stored training examples' vectors (int8, one scale per vector) used for the kNN
  * blend, explanations and the reject option. A file made with another embedding model is refused on
- * load with a message saying which model it needs — vectors of different models are not comparable.
+ * load (embeddingIdentity.ts) with a message saying which model it needs.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEFAULT_REJECT_MAX_CONFIDENCE, DEFAULT_REJECT_SLACK } from './reject';
 import { TaskTrainSummary, TicketLensError, TrainParams } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
-import type { EmbedderInfo } from '../embed/types';
 
 export const MODEL_FORMAT_VERSION = 1;
 const MAGIC = 'TLCM';
@@ -53,6 +52,8 @@ export const ModelHeader = z.object({
     dim: z.number().int(),
     dtype: z.string(),
   }),
+  /** Probe texts and their vectors when trained (embeddingIdentity.ts); absent in older files. */
+  fingerprint: z.object({ texts: z.array(z.string()).min(1), vectors: z.array(z.array(z.number())) }).optional(),
   params: TrainParams,
   tasks: z.array(ModelTask).min(1),
   adapter: Blob.nullable(),
@@ -202,14 +203,4 @@ export async function loadModelFile(path: string): Promise<ModelData> {
     throw new TicketLensError('bad_input', `${path}: classifier file not found.`, { path });
   }
   return decodeModel(buf, path);
-}
-
-/** Refuses a model trained on another embedding model's vectors. */
-export function assertSameEmbedding(model: ModelHeader, path: string, info: EmbedderInfo): void {
-  if (model.embedding.dim === info.dim && model.embedding.hashes.includes(info.modelHash)) return;
-  throw new TicketLensError(
-    'bad_input',
-    `${path} was trained on embeddings of ${model.embedding.modelId} (ONNX sha256 ${model.embedding.hashes[0].slice(0, 12)}…, ${model.embedding.dim}-d), but the server uses ${info.modelId} (sha256 ${info.modelHash.slice(0, 12)}…, ${info.dim}-d). Vectors of different models are not comparable: retrain the classifier with this model, or point --model / ticketLens.modelPath at the model it was trained with.`,
-    { path, expected: model.embedding.modelId, actual: info.modelId },
-  );
 }

@@ -12,7 +12,8 @@ import type { Embedder } from '../embed/types';
 import { TrainedClassifier } from './classifier';
 import { margins, occlusion } from './explain';
 import { resolveLabelSets } from './labelSets';
-import { assertSameEmbedding, loadModelFile } from './modelFile';
+import { assertSameEmbedding } from './embeddingIdentity';
+import { loadModelFile } from './modelFile';
 import { buildPrototypes, zeroShotPredict, zeroShotScores, type Prototypes } from './zeroShot';
 
 /** Where the shipped default classifiers live: $TICKET_LENS_CLASSIFIERS_DIR, else models/classifiers of the package. */
@@ -53,7 +54,7 @@ export class ClassifyService {
     const e = await this.getEmbedder();
     if (hit && hit.mtimeMs === mtimeMs) return hit.clf;
     const data = await loadModelFile(path);
-    assertSameEmbedding(data.header, path, e.info);
+    await assertSameEmbedding(data.header, path, e);
     const clf = new TrainedClassifier(path, data);
     this.models.set(path, { mtimeMs, clf });
     return clf;

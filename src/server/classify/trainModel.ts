@@ -15,6 +15,7 @@ import type { Logger } from '../log';
 import { adaptVectors, clusterAgreement, trainAdapter } from './adapter';
 import { TrainedClassifier } from './classifier';
 import { readLabelled, type LabelledTask, type TaskColumn } from './dataset';
+import { embeddingFingerprint } from './embeddingIdentity';
 import { ModelHeader, saveModel, type ModelData, type ModelTask } from './modelFile';
 import { DEFAULT_REJECT_QUANTILE, quantile } from './reject';
 import { shuffleInPlace, stratifiedSplit } from './split';
@@ -184,6 +185,7 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
     name: input.name ?? basename(input.outPath).replace(/\.tlc$/, ''),
     createdAt: new Date().toISOString(),
     embedding: { modelId: e.info.modelId, hashes: siblingHashes(e.info.modelPath, e.info.modelHash), dim, dtype: e.info.dtype },
+    fingerprint: await embeddingFingerprint(e),
     params,
     tasks: tasks.map((tk) => ({ ...tk, weights: { offset: 0, length: 0, dtype: 'f32' as const } })),
     adapter: null,

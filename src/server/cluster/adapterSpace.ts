@@ -4,18 +4,19 @@
  * Selection) are mapped into the same space as the centroids.
  */
 import { adaptVectors } from '../classify/adapter';
-import { assertSameEmbedding, loadModelFile } from '../classify/modelFile';
+import { assertSameEmbedding } from '../classify/embeddingIdentity';
+import { loadModelFile } from '../classify/modelFile';
 import { resolveModelPath } from '../classify/service';
 import { TicketLensError } from '../../shared/api';
-import type { EmbedderInfo } from '../embed/types';
+import type { Embedder } from '../embed/types';
 
 export type VectorMap = (vectors: Float32Array) => Float32Array;
 
-export async function adapterSpace(ref: string, info: EmbedderInfo): Promise<{ path: string; map: VectorMap }> {
+export async function adapterSpace(ref: string, e: Embedder): Promise<{ path: string; map: VectorMap }> {
   const path = resolveModelPath(ref);
   const model = await loadModelFile(path);
-  assertSameEmbedding(model.header, path, info);
+  await assertSameEmbedding(model.header, path, e);
   const A = model.adapter;
   if (!A) throw new TicketLensError('bad_input', `${path} has no adapter to cluster with; train it with --adapter (ticket-lens train … --adapter).`, { path });
-  return { path, map: (v) => adaptVectors({ dim: info.dim, A }, v) };
+  return { path, map: (v) => adaptVectors({ dim: e.info.dim, A }, v) };
 }

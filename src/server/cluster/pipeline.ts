@@ -65,7 +65,7 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   const before = (e as { cacheStats?: { hits: number } | null }).cacheStats?.hits ?? 0;
   hooks.stage('embedding', 0, d.unique.length);
   const raw = await e.embed(d.unique, { signal: deps.signal, onProgress: (done, total) => deps.progress?.({ stage: 'embedding', done, total }) });
-  const space = params.adapterModel ? await adapterSpace(params.adapterModel, e.info) : null;
+  const space = params.adapterModel ? await adapterSpace(params.adapterModel, e) : null;
   const vectors = space ? space.map(raw) : raw;
   const cacheHits = ((e as { cacheStats?: { hits: number } | null }).cacheStats?.hits ?? 0) - before;
   hooks.time('embed', Date.now() - t);

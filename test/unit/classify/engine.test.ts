@@ -10,7 +10,8 @@ import { classifyCsv } from '../../../src/server/classify/batch';
 import { readLabelled } from '../../../src/server/classify/dataset';
 import { evaluateModel } from '../../../src/server/classify/evaluate';
 import { resolveLabelSets } from '../../../src/server/classify/labelSets';
-import { decodeModel, encodeModel, loadModelFile } from '../../../src/server/classify/modelFile';
+import { assertSameEmbedding } from '../../../src/server/classify/embeddingIdentity';
+import { decodeModel, encodeModel, loadModelFile, type ModelHeader } from '../../../src/server/classify/modelFile';
 import { ClassifyService } from '../../../src/server/classify/service';
 import { trainModel } from '../../../src/server/classify/trainModel';
 import { loadEmbedder, type Embedder } from '../../../src/server/embed';
@@ -101,23 +102,58 @@ describe('model file', () => {
     expect(first.results[1].tasks[0].label).toBe('get_refund');
   });
 
-  it('refuses a model made for another embedding model, naming both', async () => {
+  /** The trained sample model rewritten with another embedding identity. */
+  async function withEmbedding(name: string, embedding: Partial<ModelHeader['embedding']>, fingerprint: ModelHeader['fingerprint']): Promise<string> {
     const m = await loadModelFile(modelPath);
-    const other = join(dir, 'other-model.tlc');
+    const out = join(dir, name);
+    const { fingerprint: _fp, ...rest } = m.header;
     writeFileSync(
-      other,
+      out,
       encodeModel({
-        header: { ...m.header, embedding: { ...m.header.embedding, modelId: 'BAAI/bge-small-en-v1.5', hashes: ['ab'.repeat(32)] }, tasks: m.header.tasks.map(({ weights: _w, ...t }) => t), examples: { texts: m.header.examples.texts, labels: m.header.examples.labels } },
+        header: { ...rest, ...(fingerprint ? { fingerprint } : {}), embedding: { ...m.header.embedding, ...embedding }, tasks: m.header.tasks.map(({ weights: _w, ...t }) => t), examples: { texts: m.header.examples.texts, labels: m.header.examples.labels } },
         weights: m.weights,
         adapter: m.adapter,
         exampleVectors: m.exampleVectors,
       }),
     );
+    return out;
+  }
+
+  it('accepts another build of the same model by its fingerprint (unknown ONNX hash, fp32 instead of q8)', async () => {
+    const m = await loadModelFile(modelPath);
+    expect(m.header.fingerprint!.texts.length).toBeGreaterThanOrEqual(8);
+    const rebuilt = await withEmbedding('rebuilt.tlc', { hashes: ['ab'.repeat(32)] }, m.header.fingerprint);
+    const fp32 = await loadEmbedder({ modelDir: modelDir(), device: 'cpu', dtype: 'fp32' });
+    try {
+      const match = await assertSameEmbedding((await loadModelFile(rebuilt)).header, rebuilt, fp32);
+      expect(match.by).toBe('fingerprint');
+      expect(match.by === 'fingerprint' && match.minCosine).toBeGreaterThan(0.98);
+      const out = await new ClassifyService(() => Promise.resolve(fp32)).classify(req(['I want my money back'], { models: [rebuilt] }));
+      expect(out.results[0].tasks[0].label).toBe('get_refund');
+    } finally {
+      await fp32.dispose();
+    }
+  });
+
+  it('refuses a model made for another embedding model, naming both and the evidence', async () => {
+    const m = await loadModelFile(modelPath);
+    // Another model places the same probe texts elsewhere: here, each text at another text's vector.
+    const fp = m.header.fingerprint!;
+    const elsewhere = { texts: fp.texts, vectors: fp.vectors.map((_, i) => fp.vectors[(i + 1) % fp.vectors.length]) };
+    const other = await withEmbedding('other-model.tlc', { modelId: 'BAAI/bge-small-en-v1.5', hashes: ['ab'.repeat(32)] }, elsewhere);
     const err = await service.classify(req(['hello'], { models: [other] })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TicketLensError);
     expect((err as Error).message).toMatch(/trained on embeddings of BAAI\/bge-small-en-v1\.5/);
     expect((err as Error).message).toMatch(/sentence-transformers\/all-MiniLM-L6-v2/);
+    expect((err as Error).message).toMatch(/probe texts embed to vectors with cosine -?0\.\d+ to those recorded, below 0\.95/);
     expect((err as Error).message).toMatch(/retrain/);
+  });
+
+  it('refuses a file without a fingerprint unless its ONNX hash matches', async () => {
+    const old = await withEmbedding('old-format.tlc', { hashes: ['ab'.repeat(32)] }, undefined);
+    await expect(service.model(old)).rejects.toThrow(/no embedding fingerprint, so only an identical ONNX file is accepted/);
+    const same = await withEmbedding('old-format-same.tlc', { hashes: [embedder.info.modelHash] }, undefined);
+    await expect(service.model(same)).resolves.toBeDefined();
   });
 
   it('refuses a file that is not a classifier', async () => {

@@ -37,7 +37,7 @@ describe('clustering in an adapter space', () => {
     expect(adapted.metrics!.ari).toBeGreaterThanOrEqual(plain.metrics!.ari - 0.02);
     const loaded = await loadRun(adapted.runDir);
     expect(String(loaded.manifest.params.adapterModel)).toMatch(/bitext\.tlc$/);
-    const space = await adapterSpace(String(loaded.manifest.params.adapterModel), embedder.info);
+    const space = await adapterSpace(String(loaded.manifest.params.adapterModel), embedder);
     const [p] = predictClusters(space.map(await embedder.embed(['I need my money back for this order'])), embedder.info.dim, loaded.clusters);
     expect(loaded.clusters.find((c) => c.id === p.path)?.purity?.label).toBe('get_refund');
   });

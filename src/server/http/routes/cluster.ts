@@ -62,7 +62,7 @@ export const clusterRoutes = [
       }
       const raw = await e.embed(body.texts, { signal });
       const adapter = run.manifest.params.adapterModel;
-      const v = typeof adapter === 'string' ? (await adapterSpace(adapter, e.info)).map(raw) : raw;
+      const v = typeof adapter === 'string' ? (await adapterSpace(adapter, e)).map(raw) : raw;
       return { predictions: predictClusters(v, e.info.dim, run.clusters) };
     },
   }),
