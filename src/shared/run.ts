@@ -49,6 +49,10 @@ export const ClustersFile = z.object({
 });
 export type ClustersFile = z.infer<typeof ClustersFile>;
 
+/** A few probe texts and their vectors under one embedding model (server/classify/embeddingIdentity.ts). */
+export const EmbeddingFingerprint = z.object({ texts: z.array(z.string()).min(1), vectors: z.array(z.array(z.number())) });
+export type EmbeddingFingerprint = z.infer<typeof EmbeddingFingerprint>;
+
 export const RunManifest = z.object({
   version: z.literal(RUN_FORMAT_VERSION),
   id: z.string(),
@@ -60,7 +64,8 @@ export const RunManifest = z.object({
     textColumn: z.string(),
     labelColumn: z.string().nullable(),
   }),
-  model: z.object({ id: z.string(), hash: z.string() }),
+  /** fingerprint: probe texts and their vectors (absent in older runs), so another build of the same model can still compare texts with the run. */
+  model: z.object({ id: z.string(), hash: z.string(), fingerprint: EmbeddingFingerprint.optional() }),
   /** The parameters as resolved (e.g. the minClusterSize that `auto` chose). */
   params: z.record(z.string(), z.unknown()),
   timings: z.record(z.string(), z.number()),

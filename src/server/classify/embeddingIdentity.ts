@@ -13,6 +13,7 @@
 import type { ModelHeader } from './modelFile';
 import { TicketLensError } from '../../shared/api';
 import type { Embedder } from '../embed/types';
+import type { EmbeddingFingerprint } from '../../shared/run';
 
 export const FINGERPRINT_MIN_COSINE = 0.95;
 
@@ -28,10 +29,6 @@ const PROBE_TEXTS = [
   'where is my invoice',
 ];
 
-export interface EmbeddingFingerprint {
-  texts: string[];
-  vectors: number[][];
-}
 
 export async function embeddingFingerprint(e: Embedder): Promise<EmbeddingFingerprint> {
   const v = await e.embed(PROBE_TEXTS);
@@ -42,7 +39,7 @@ export async function embeddingFingerprint(e: Embedder): Promise<EmbeddingFinger
 }
 
 /** The smallest cosine between the recorded probe vectors and this embedder's, or null when dims differ. */
-async function fingerprintAgreement(fp: EmbeddingFingerprint, e: Embedder): Promise<number | null> {
+export async function fingerprintAgreement(fp: EmbeddingFingerprint, e: Embedder): Promise<number | null> {
   const d = e.info.dim;
   if (fp.vectors.some((v) => v.length !== d)) return null;
   const now = await e.embed(fp.texts);

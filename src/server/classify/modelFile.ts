@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEFAULT_REJECT_MAX_CONFIDENCE, DEFAULT_REJECT_SLACK } from './reject';
-import { TaskTrainSummary, TicketLensError, TrainParams } from '../../shared/api';
+import { EmbeddingFingerprint, TaskTrainSummary, TicketLensError, TrainParams } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
 
 export const MODEL_FORMAT_VERSION = 1;
@@ -53,7 +53,7 @@ export const ModelHeader = z.object({
     dtype: z.string(),
   }),
   /** Probe texts and their vectors when trained (embeddingIdentity.ts); absent in older files. */
-  fingerprint: z.object({ texts: z.array(z.string()).min(1), vectors: z.array(z.array(z.number())) }).optional(),
+  fingerprint: EmbeddingFingerprint.optional(),
   params: TrainParams,
   tasks: z.array(ModelTask).min(1),
   adapter: Blob.nullable(),

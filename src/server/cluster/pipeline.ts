@@ -10,6 +10,7 @@ import { TicketLensError } from '../../shared/api';
 import { readCsv } from '../data/csv';
 import type { Embedder } from '../embed';
 import { adapterSpace } from './adapterSpace';
+import { embeddingFingerprint } from '../classify/embeddingIdentity';
 import type { Logger } from '../log';
 import { dedupe } from './dedupe';
 import { centroid, representatives } from './examples';
@@ -224,7 +225,7 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   const resolvedParams = { ...params, minClusterSize: top.minClusterSize, minSamples: params.minSamples ?? 10, adapterModel: space?.path ?? null };
   await writeRun(input.outDir, {
     input: { path: input.csvPath, rows: rows.length, textColumn: input.textColumn, labelColumn: input.labelColumn ?? null, skipped: table.skipped.length },
-    model: { id: e.info.modelId, hash: e.info.modelHash },
+    model: { id: e.info.modelId, hash: e.info.modelHash, fingerprint: await embeddingFingerprint(e) },
     params: resolvedParams,
     timings,
     clusters: records,

@@ -8,7 +8,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { ClustersFile, RunManifest, RUN_FORMAT_VERSION, TicketLensError, type ClusterRecord } from '../../shared/api';
+import { ClustersFile, RunManifest, RUN_FORMAT_VERSION, TicketLensError, type ClusterRecord, type EmbeddingFingerprint } from '../../shared/api';
 import { writeDirAtomic, writeFileAtomic } from '../data/atomic';
 import type { SweepRow } from './autoSize';
 import { renderMap } from './mapImage';
@@ -30,7 +30,7 @@ export interface AssignmentRow {
 
 export interface RunContent {
   input: { path: string; rows: number; textColumn: string; labelColumn: string | null; skipped: number };
-  model: { id: string; hash: string };
+  model: { id: string; hash: string; fingerprint?: EmbeddingFingerprint };
   params: Record<string, unknown>;
   timings: Record<string, number>;
   clusters: ClusterRecord[];

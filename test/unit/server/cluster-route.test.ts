@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterResult, JobInfo, PredictResponse } from '../../../src/shared/api';
+import { ClusterResult, JobInfo, PredictResponse, type RunManifest } from '../../../src/shared/api';
 import { silentLogger } from '../../../src/server/log';
 import { startServer, type RunningServer } from '../../../src/server/serve';
 import { modelDir } from '../../support/model';
@@ -43,6 +43,26 @@ describe('clustering through the server', () => {
     expect(purity(predictions[0].path)).toBe('get_refund');
     expect(purity(predictions[1].path)).toBe('recover_password');
     expect(predictions[0].probability).toBeGreaterThan(0.5);
+
+    // Another build of the same model (a different ONNX hash) still compares texts with the run, by the
+    // recorded fingerprint; a run whose probe vectors disagree (another model) is refused with the evidence.
+    const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
+    expect(manifest.model.fingerprint?.texts.length).toBeGreaterThanOrEqual(8);
+    const copy = (name: string, model: RunManifest['model']) => {
+      const to = join(dir, name);
+      cpSync(runDir, to, { recursive: true });
+      writeFileSync(join(to, 'run.json'), JSON.stringify({ ...manifest, model }, null, 2));
+      return to;
+    };
+    const texts = ['I need to get my money back for the order'];
+    const rebuilt = await post('/runs/predict', { runDir: copy('rebuilt', { ...manifest.model, hash: 'ab'.repeat(32) }), texts });
+    expect(rebuilt.status).toBe(200);
+    expect(PredictResponse.parse(await rebuilt.json()).predictions[0].path).toBe(predictions[0].path);
+    const fp = manifest.model.fingerprint!;
+    const elsewhere = { texts: fp.texts, vectors: fp.vectors.map((_, i) => fp.vectors[(i + 1) % fp.vectors.length]) };
+    const other = await post('/runs/predict', { runDir: copy('other', { id: 'BAAI/bge-small-en-v1.5', hash: 'ab'.repeat(32), fingerprint: elsewhere }), texts });
+    expect(other.status).toBe(422);
+    expect((await other.json()).error.message).toMatch(/made with another embedding model \(BAAI\/bge-small-en-v1\.5.*probe texts: cosine -?0\.\d+ to the run's, below 0\.95\); re-cluster/);
   });
 
   it('rejects a bad request with the field, and a missing column as a failed job naming it', async () => {
