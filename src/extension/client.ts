@@ -34,6 +34,8 @@ export class ServerClient {
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
+    /** Awaited before an "unreachable" error is thrown (the owner settles the process's state). */
+    private readonly onUnreachable: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   private async call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, body?: unknown, signal?: AbortSignal): Promise<z.infer<S>> {
@@ -46,6 +48,8 @@ export class ServerClient {
         signal,
       });
     } catch (err) {
+      if (signal?.aborted) throw new TicketLensError('job_cancelled', 'Cancelled.');
+      await this.onUnreachable();
       throw new TicketLensError('internal', `The Ticket Lens server is not reachable (${(err as Error).message}).`);
     }
     const json: unknown = await res.json().catch(() => null);

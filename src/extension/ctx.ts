@@ -27,6 +27,8 @@ export class Ctx implements vscode.Disposable {
 
   /** The client of a running server, starting it if needed. */
   client(): Promise<ServerClient> {
+    const child = this.child;
+    if (child && (child.exitCode !== null || child.signalCode !== null)) this.forget(child, `exit ${child.exitCode ?? child.signalCode}`);
     this.starting ??= this.start().catch((err: unknown) => {
       this.starting = null;
       this.status.error(err instanceof Error ? err.message : String(err));
@@ -84,22 +86,26 @@ export class Ctx implements vscode.Disposable {
       child.stdout?.on('data', onData);
       child.once('exit', (code) => reject(new TicketLensError('internal', `The server exited during start-up (code ${code}); see the Ticket Lens log.`)));
     });
-    child.on('exit', (code, signal) => {
-      if (this.child !== child) return;
-      this.child = null;
-      this.starting = null;
-      const reason = `exit ${code ?? signal}`;
-      this.crashes++;
-      this.lastCrash = Date.now();
-      this.log.error(`the server stopped unexpectedly (${reason})`);
-      this.status.error(`server stopped (${reason})`);
-      for (const fail of this.inFlight) fail(reason);
-    });
-    const client = new ServerClient(`http://127.0.0.1:${port}`, token);
+    child.on('exit', (code, signal) => this.forget(child, `exit ${code ?? signal}`));
+    // A killed server's broken connection can reach a request before its 'exit' event reaches us: an
+    // unreachable server is given a moment to report its exit, so the next command starts a new one.
+    const client = new ServerClient(`http://127.0.0.1:${port}`, token, () => exitOf(child, 3000));
     const health = await client.health();
     this.log.info(`server ready on port ${port}: model ${health.model.id}, ${health.dtype}`);
     this.status.ready(health);
     return client;
+  }
+
+  /** A server process that died unasked: fail its jobs, and let the next use start another. */
+  private forget(child: ChildProcess, reason: string): void {
+    if (this.child !== child) return;
+    this.child = null;
+    this.starting = null;
+    this.crashes++;
+    this.lastCrash = Date.now();
+    this.log.error(`the server stopped unexpectedly (${reason})`);
+    this.status.error(`server stopped (${reason})`);
+    for (const fail of this.inFlight) fail(reason);
   }
 
   async restart(): Promise<void> {
@@ -123,4 +129,16 @@ export class Ctx implements vscode.Disposable {
   dispose(): void {
     void this.stop();
   }
+}
+
+/** Resolves when the process has exited, or after `ms`. */
+function exitOf(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
