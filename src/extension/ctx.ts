@@ -27,8 +27,6 @@ export class Ctx implements vscode.Disposable {
 
   /** The client of a running server, starting it if needed. */
   client(): Promise<ServerClient> {
-    const child = this.child;
-    if (child && (child.exitCode !== null || child.signalCode !== null)) this.forget(child, `exit ${child.exitCode ?? child.signalCode}`);
     this.starting ??= this.start().catch((err: unknown) => {
       this.starting = null;
       this.status.error(err instanceof Error ? err.message : String(err));

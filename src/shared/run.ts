@@ -50,7 +50,9 @@ export const ClustersFile = z.object({
 export type ClustersFile = z.infer<typeof ClustersFile>;
 
 /** A few probe texts and their vectors under one embedding model (server/classify/embeddingIdentity.ts). */
-export const EmbeddingFingerprint = z.object({ texts: z.array(z.string()).min(1), vectors: z.array(z.array(z.number())) });
+export const EmbeddingFingerprint = z
+  .object({ texts: z.array(z.string()).min(1), vectors: z.array(z.array(z.number())) })
+  .refine((f) => f.vectors.length === f.texts.length, { message: 'one vector per probe text' });
 export type EmbeddingFingerprint = z.infer<typeof EmbeddingFingerprint>;
 
 export const RunManifest = z.object({

@@ -30,19 +30,34 @@ const PROBE_TEXTS = [
 ];
 
 
+/** Probe vectors per embedder and probe set: a run's /runs/predict checks them on every request. */
+const probeMemo = new WeakMap<Embedder, Map<string, Promise<Float32Array>>>();
+
+function probeVectors(e: Embedder, texts: readonly string[]): Promise<Float32Array> {
+  let byTexts = probeMemo.get(e);
+  if (!byTexts) probeMemo.set(e, (byTexts = new Map()));
+  const key = JSON.stringify(texts);
+  let v = byTexts.get(key);
+  if (!v) {
+    v = e.embed(texts);
+    v.catch(() => byTexts.delete(key));
+    byTexts.set(key, v);
+  }
+  return v;
+}
+
 export async function embeddingFingerprint(e: Embedder): Promise<EmbeddingFingerprint> {
-  const v = await e.embed(PROBE_TEXTS);
+  const v = await probeVectors(e, PROBE_TEXTS);
   const d = e.info.dim;
   // Five decimals keep the header small; the check's tolerance is four orders of magnitude wider.
   const vectors = PROBE_TEXTS.map((_, i) => Array.from(v.subarray(i * d, (i + 1) * d), (x) => Math.round(x * 1e5) / 1e5));
   return { texts: [...PROBE_TEXTS], vectors };
 }
 
-/** The smallest cosine between the recorded probe vectors and this embedder's, or null when dims differ. */
-export async function fingerprintAgreement(fp: EmbeddingFingerprint, e: Embedder): Promise<number | null> {
+/** The smallest cosine between the recorded probe vectors and this embedder's. */
+async function fingerprintAgreement(fp: EmbeddingFingerprint, e: Embedder): Promise<number> {
   const d = e.info.dim;
-  if (fp.vectors.some((v) => v.length !== d)) return null;
-  const now = await e.embed(fp.texts);
+  const now = await probeVectors(e, fp.texts);
   let min = 1;
   fp.vectors.forEach((rec, i) => {
     let dot = 0;
@@ -56,24 +71,34 @@ export async function fingerprintAgreement(fp: EmbeddingFingerprint, e: Embedder
   return min;
 }
 
-export type EmbeddingMatch = { by: 'hash' } | { by: 'fingerprint'; minCosine: number };
+/** What a classifier or a run recorded about the embedding model it was made with. */
+export interface RecordedEmbedding {
+  hashes: readonly string[];
+  dim: number;
+  fingerprint?: EmbeddingFingerprint;
+}
 
-/** Resolves how the match was established; throws a specific error naming both models when there is none. */
+export type EmbeddingMatch = { same: true; by: 'hash' } | { same: true; by: 'fingerprint'; minCosine: number } | { same: false; evidence: string };
+
+/** Whether vectors of this embedder are comparable with the recorded ones, and on what evidence. */
+export async function compareEmbedding(rec: RecordedEmbedding, e: Embedder): Promise<EmbeddingMatch> {
+  if (rec.dim !== e.info.dim) return { same: false, evidence: `${rec.dim}-d vectors, the server's are ${e.info.dim}-d` };
+  if (rec.hashes.includes(e.info.modelHash)) return { same: true, by: 'hash' };
+  if (!rec.fingerprint) return { same: false, evidence: 'no embedding fingerprint was recorded, so only an identical ONNX file is accepted' };
+  const minCosine = await fingerprintAgreement(rec.fingerprint, e);
+  if (minCosine >= FINGERPRINT_MIN_COSINE) return { same: true, by: 'fingerprint', minCosine };
+  return { same: false, evidence: `its probe texts embed to vectors with cosine ${minCosine.toFixed(3)} to those recorded, below ${FINGERPRINT_MIN_COSINE}` };
+}
+
+/** Refuses a classifier trained on another embedding model, naming both and the evidence. */
 export async function assertSameEmbedding(model: ModelHeader, path: string, e: Embedder): Promise<EmbeddingMatch> {
-  const info = e.info;
   const want = model.embedding;
-  if (want.dim === info.dim && want.hashes.includes(info.modelHash)) return { by: 'hash' };
-  const agreement = want.dim === info.dim && model.fingerprint ? await fingerprintAgreement(model.fingerprint, e) : null;
-  if (agreement !== null && agreement >= FINGERPRINT_MIN_COSINE) return { by: 'fingerprint', minCosine: agreement };
-  const evidence =
-    agreement === null
-      ? model.fingerprint || want.dim !== info.dim
-        ? ''
-        : ' (the file has no embedding fingerprint, so only an identical ONNX file is accepted)'
-      : ` (its probe texts embed to vectors with cosine ${agreement.toFixed(3)} to those recorded, below ${FINGERPRINT_MIN_COSINE})`;
+  const match = await compareEmbedding({ ...want, fingerprint: model.fingerprint }, e);
+  if (match.same) return match;
+  const info = e.info;
   throw new TicketLensError(
     'bad_input',
-    `${path} was trained on embeddings of ${want.modelId} (ONNX sha256 ${want.hashes[0].slice(0, 12)}…, ${want.dim}-d), but the server uses ${info.modelId} (sha256 ${info.modelHash.slice(0, 12)}…, ${info.dim}-d)${evidence}. Vectors of different models are not comparable: retrain the classifier with this model, or point --model / ticketLens.modelPath at the model it was trained with.`,
+    `${path} was trained on embeddings of ${want.modelId} (ONNX sha256 ${want.hashes[0].slice(0, 12)}…, ${want.dim}-d), but the server uses ${info.modelId} (sha256 ${info.modelHash.slice(0, 12)}…, ${info.dim}-d): ${match.evidence}. Vectors of different models are not comparable: retrain the classifier with this model, or point --model / ticketLens.modelPath at the model it was trained with.`,
     { path, expected: want.modelId, actual: info.modelId },
   );
 }

@@ -126,8 +126,8 @@ describe('model file', () => {
     const fp32 = await loadEmbedder({ modelDir: modelDir(), device: 'cpu', dtype: 'fp32' });
     try {
       const match = await assertSameEmbedding((await loadModelFile(rebuilt)).header, rebuilt, fp32);
-      expect(match.by).toBe('fingerprint');
-      expect(match.by === 'fingerprint' && match.minCosine).toBeGreaterThan(0.98);
+      expect(match).toMatchObject({ same: true, by: 'fingerprint' });
+      expect(match.same && match.by === 'fingerprint' && match.minCosine).toBeGreaterThan(0.98);
       const out = await new ClassifyService(() => Promise.resolve(fp32)).classify(req(['I want my money back'], { models: [rebuilt] }));
       expect(out.results[0].tasks[0].label).toBe('get_refund');
     } finally {
@@ -151,7 +151,7 @@ describe('model file', () => {
 
   it('refuses a file without a fingerprint unless its ONNX hash matches', async () => {
     const old = await withEmbedding('old-format.tlc', { hashes: ['ab'.repeat(32)] }, undefined);
-    await expect(service.model(old)).rejects.toThrow(/no embedding fingerprint, so only an identical ONNX file is accepted/);
+    await expect(service.model(old)).rejects.toThrow(/no embedding fingerprint was recorded, so only an identical ONNX file is accepted/);
     const same = await withEmbedding('old-format-same.tlc', { hashes: [embedder.info.modelHash] }, undefined);
     await expect(service.model(same)).resolves.toBeDefined();
   });

@@ -62,7 +62,7 @@ describe('clustering through the server', () => {
     const elsewhere = { texts: fp.texts, vectors: fp.vectors.map((_, i) => fp.vectors[(i + 1) % fp.vectors.length]) };
     const other = await post('/runs/predict', { runDir: copy('other', { id: 'BAAI/bge-small-en-v1.5', hash: 'ab'.repeat(32), fingerprint: elsewhere }), texts });
     expect(other.status).toBe(422);
-    expect((await other.json()).error.message).toMatch(/made with another embedding model \(BAAI\/bge-small-en-v1\.5.*probe texts: cosine -?0\.\d+ to the run's, below 0\.95\); re-cluster/);
+    expect((await other.json()).error.message).toMatch(/made with another embedding model \(BAAI\/bge-small-en-v1\.5.*\): its probe texts embed to vectors with cosine -?0\.\d+ to those recorded, below 0\.95; re-cluster/);
   });
 
   it('rejects a bad request with the field, and a missing column as a failed job naming it', async () => {

@@ -8,7 +8,7 @@ import { previewCsv } from '../../data/csv';
 import { applyEdits } from '../../cluster/edits';
 import { exportReviewedLabels } from '../../cluster/exportLabels';
 import { adapterSpace } from '../../cluster/adapterSpace';
-import { FINGERPRINT_MIN_COSINE, fingerprintAgreement } from '../../classify/embeddingIdentity';
+import { compareEmbedding } from '../../classify/embeddingIdentity';
 import { runClusterPipeline } from '../../cluster/pipeline';
 import { predictClusters } from '../../cluster/predict';
 import { checkOutDir, defaultRunDir, loadRun } from '../../cluster/runFolder';
@@ -59,12 +59,9 @@ export const clusterRoutes = [
       if (!run.clusters.some((c) => c.centroid)) throw new TicketLensError('bad_input', `${run.dir} has no cluster centroids to compare with.`);
       const e = await ctx.getEmbedder();
       const made = run.manifest.model;
-      if (made.hash !== e.info.modelHash) {
-        const agreement = made.fingerprint ? await fingerprintAgreement(made.fingerprint, e) : null;
-        if (agreement === null || agreement < FINGERPRINT_MIN_COSINE) {
-          const why = agreement === null ? '' : ` (probe texts: cosine ${agreement.toFixed(3)} to the run's, below ${FINGERPRINT_MIN_COSINE})`;
-          throw new TicketLensError('bad_input', `${run.dir} was made with another embedding model (${made.id}, ONNX sha256 ${made.hash.slice(0, 12)}…; the server uses ${e.info.modelId}, ${e.info.modelHash.slice(0, 12)}…)${why}; re-cluster the file to compare texts with it.`);
-        }
+      const match = await compareEmbedding({ hashes: [made.hash], dim: e.info.dim, fingerprint: made.fingerprint }, e);
+      if (!match.same) {
+        throw new TicketLensError('bad_input', `${run.dir} was made with another embedding model (${made.id}, ONNX sha256 ${made.hash.slice(0, 12)}…; the server uses ${e.info.modelId}, ${e.info.modelHash.slice(0, 12)}…): ${match.evidence}; re-cluster the file to compare texts with it.`);
       }
       const raw = await e.embed(body.texts, { signal });
       const adapter = run.manifest.params.adapterModel;
