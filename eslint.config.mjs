@@ -3,15 +3,26 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', 'out/**', '.cache/**', 'test-results/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', 'out/**', '.cache/**', '.tsbuild/**', 'test-results/**', '.vscode-test/**', '**/*.d.ts'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { globals: { ...globals.node } },
+    // Type-aware rules: each file is checked with the project (tsconfig.json) of its runtime.
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
     },
+  },
+  {
+    // Plain JavaScript (scripts, the CLI shim, this file) belongs to no TypeScript project.
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     // The server is a plain Node process: it must never depend on the editor.

@@ -1,31 +1,52 @@
 #!/usr/bin/env node
-// `npm run package`: builds the extension and packs a VSIX for this machine's platform.
+// `npm run package`: builds the extension and packs platform-specific VSIXs (`vsce package --target`).
+//   node scripts/package.mjs                  this machine's target (e.g. linux-x64)
+//   node scripts/package.mjs --target <t>     one target: win32-x64, darwin-arm64, darwin-x64, linux-x64, linux-arm64
+//                                             (or win32-arm64, which onnxruntime-node also ships)
+//   node scripts/package.mjs --all            the five above (`npm run package:all`)
+// Each VSIX is <name>-<target>-<version>.vsix (vsce's own naming for a target) and carries only that
+// target's onnxruntime-node binaries; VS Code and the Marketplace pick the one for the user's platform.
 //
 // vsce runs in a clean staging directory (a temp dir), never in the repo: the staged package.json has
 // no scripts (so no `vscode:prepublish`) and no devDependencies, and its dependencies are only the
-// bundles' externals. What is staged:
+// bundles' externals. What is staged (once; node_modules/ again for each target):
 //   dist/{extension,cli,umap-worker,webview}.js   the bundles (no source maps)
 //   models/classifiers/*.tlc, *.json              the shipped classifiers (the server walks up to them)
 //   media/, README.md, LICENSE (if any), .vscodeignore
 //   node_modules/                                 the externals' run-time closure, pruned:
-//     onnxruntime-node           dist/*.js + bin/napi-v6/<this platform>/<this arch>/ only (no install script)
-//     onnxruntime-common         dist/cjs only
+//     onnxruntime-node           dist/*.js + bin/napi-v6/<target platform>/<target arch>/ only (no install
+//                                script): the binding and the libraries beside it as the npm package ships
+//                                them (on Windows onnxruntime.dll, DirectML.dll, dxcompiler.dll, dxil.dll),
+//                                less a byte-identical copy the binding does not name (the npm tarball holds
+//                                macOS's libonnxruntime.1.dylib symlink as a second 44 MB file). Taken from
+//                                node_modules/onnxruntime-node, or, for a target that release no longer
+//                                ships, from the npm alias check-vsix.mjs's TARGETS names: darwin-x64 gets
+//                                onnxruntime-node 1.23.2 (node_modules/onnxruntime-node-darwin-x64), the last
+//                                release with Intel-macOS binaries, whole: its JavaScript, its binaries and
+//                                the onnxruntime-common it pins, staged under their published names.
+//     onnxruntime-common         dist/cjs only: the copy the staged onnxruntime-node resolves (its own
+//                                nested one, else the hoisted one); transformers requires the same copy
+//                                (its tensors must be the instances onnxruntime-node's sessions take)
 //     @huggingface/transformers  dist/transformers.node.cjs only (jinja, tokenizers and the onnxruntime-web
 //                                code are bundled into it; it requires only onnxruntime-node/-common and sharp)
-//     sharp                      a stub: transformers requires sharp when it loads (for images; we only
-//                                tokenise text), and without it the server does not start. The stub saves the
-//                                native libvips (~19 MB). `--sharp=none` packs without it, to re-measure that.
+//     sharp                      a stub, on every target: transformers requires sharp when it loads (for
+//                                images; we only tokenise text), and without it the server does not start.
+//                                The stub saves the native libvips (~19 MB). `--sharp=none` packs without
+//                                it, to re-measure that.
 // vsce then runs with npm dependency detection (`npm ls --production` in the staging dir, which is why the
 // staged modules' package.json list only what is staged); `--no-dependencies` would leave node_modules out.
+// Each VSIX's contents are checked for its target (scripts/check-vsix.mjs checkContents) before it counts
+// as built.
 //
-// Flags: --no-build (use dist/ as it is), --keep (keep the staging dir), --check (then run check-vsix.mjs),
-//        --out <file>, --sharp=stub|none.
+// Flags: --no-build (use dist/ as it is), --keep (keep the staging dir), --check (then run check-vsix.mjs on
+//        the VSIXs built: the contents and modules of each, and the packaged server of this machine's),
+//        --out <file> (one target only), --out-dir <dir> (default: the repo), --sharp=stub|none.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkEntries, listVsix } from './check-vsix.mjs';
+import { checkContents, hostTarget, onnxruntimePackageOf, TARGETS } from './check-vsix.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -53,10 +74,27 @@ const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'));
 const writeJson = (p, v) => writeFileSync(p, `${JSON.stringify(v, null, 2)}\n`);
 
 const pkg = readJson(join(repo, 'package.json'));
-const vsceTargets = { 'linux-x64': 'linux-x64', 'linux-arm64': 'linux-arm64', 'linux-arm': 'linux-armhf', 'darwin-x64': 'darwin-x64', 'darwin-arm64': 'darwin-arm64', 'win32-x64': 'win32-x64', 'win32-arm64': 'win32-arm64' };
-const target = vsceTargets[`${process.platform}-${process.arch}`];
-if (!target) fail(`no VS Code target platform for ${process.platform}-${process.arch}`);
-const out = resolve(option('--out') ?? join(repo, `${pkg.name}-${pkg.version}.vsix`));
+const nm = join(repo, 'node_modules');
+// The five targets `--all` builds; TARGETS (check-vsix.mjs) says where each one's binaries are.
+const RELEASE_TARGETS = ['win32-x64', 'darwin-arm64', 'darwin-x64', 'linux-x64', 'linux-arm64'];
+if (flag('--all') && option('--target')) fail('--all and --target exclude each other');
+const targets = flag('--all') ? RELEASE_TARGETS : [option('--target') ?? hostTarget()];
+if (!targets[0]) fail(`onnxruntime-node ships no binaries for this machine (${process.platform}-${process.arch}): pass --target`);
+for (const t of targets) if (!TARGETS[t]) fail(`--target must be one of ${Object.keys(TARGETS).join(', ')}, not ${t}`);
+if (option('--out') && targets.length > 1) fail('--out names one file: with --all, use --out-dir');
+const ortDir = (t) => join(nm, onnxruntimePackageOf(t));
+const ortBin = (t) => join(ortDir(t), 'bin', 'napi-v6', TARGETS[t].platform, TARGETS[t].arch);
+for (const t of targets) {
+  if (!existsSync(join(ortDir(t), 'package.json'))) fail(`cannot build for ${t}: node_modules/${onnxruntimePackageOf(t)} is missing (npm ci)`);
+  if (!existsSync(join(ortBin(t), 'onnxruntime_binding.node'))) {
+    fail(
+      `cannot build for ${t}: node_modules/${onnxruntimePackageOf(t)} (onnxruntime-node ${readJson(join(ortDir(t), 'package.json')).version}) ships no bin/napi-v6/${TARGETS[t].platform}/${TARGETS[t].arch}/onnxruntime_binding.node` +
+        ' (for a target ONNX Runtime stopped publishing, add an npm alias devDependency of the last release that ships it and name it in check-vsix.mjs TARGETS)',
+    );
+  }
+}
+const outDir = resolve(option('--out-dir') ?? repo);
+const outOf = (t) => (option('--out') ? resolve(option('--out')) : join(outDir, `${pkg.name}-${t}-${pkg.version}.vsix`));
 
 // ---- 1. Build (the same build as `npm run build`; the source maps stay behind).
 if (!flag('--no-build')) {
@@ -92,14 +130,21 @@ cpSync(join(repo, 'media'), join(ext, 'media'), { recursive: true });
 for (const f of ['README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'CHANGELOG.md', '.vscodeignore']) {
   if (existsSync(join(repo, f))) cpSync(join(repo, f), join(ext, f));
 }
+// vsce refuses a README with relative links unless it knows the repository to point them at, and with
+// none (package.json has no `repository`) they would be dead links on the extension's page: the linked
+// files (docs/, sources) are not in the VSIX. So in the staged copy such a link becomes its text.
+for (const f of ['README.md', 'CHANGELOG.md']) {
+  if (pkg.repository || !existsSync(join(ext, f))) continue;
+  const text = readFileSync(join(ext, f), 'utf8');
+  const unlinked = text.replace(/(?<!!)\[([^\][]*)\]\((?!\w+:|#)[^)]+\)/g, '$1');
+  if (unlinked !== text) writeFileSync(join(ext, f), unlinked);
+}
 
 // The run-time modules: what to keep of each, and the dependencies its staged package.json declares.
-const nm = join(repo, 'node_modules');
-const versionOf = (name) => readJson(join(nm, name, 'package.json')).version;
 const SHARP_STUB_VERSION = '0.0.0-ticket-lens-stub';
 const modules = {
   'onnxruntime-node': {
-    keep: (rel) => /^dist\/[^/]+\.js$/.test(rel) || rel.startsWith(`bin/napi-v6/${process.platform}/${process.arch}/`),
+    keep: (rel) => /^dist\/[^/]+\.js$/.test(rel), // and, per target, its bin/napi-v6/<platform>/<arch>/ (step 3)
     dependencies: ['onnxruntime-common'],
   },
   'onnxruntime-common': {
@@ -115,11 +160,39 @@ const modules = {
   },
 };
 const externals = ['@huggingface/transformers', 'onnxruntime-node']; // scripts/build.mjs's externals, less vscode (and sharp, below)
-const staged = {};
 
-for (const [name, spec] of Object.entries(modules)) {
-  const from = join(nm, name);
-  if (!existsSync(join(from, 'package.json'))) fail(`node_modules/${name} is missing (npm ci)`);
+/** The folder Node resolves `dep` to from inside the installed package at `dir`: its nested copy, else the hoisted one. */
+const resolvedFrom = (dir, dep) => [join(dir, 'node_modules', dep), join(nm, dep)].find((d) => existsSync(join(d, 'package.json')));
+
+/** Where target t's modules come from: its onnxruntime-node (TARGETS[t].onnxruntime) and the onnxruntime-common that one resolves. */
+function sourcesOf(t) {
+  const from = { 'onnxruntime-node': ortDir(t), '@huggingface/transformers': join(nm, '@huggingface', 'transformers') };
+  from['onnxruntime-common'] = resolvedFrom(from['onnxruntime-node'], 'onnxruntime-common');
+  for (const [name, dir] of Object.entries(from)) if (!dir || !existsSync(join(dir, 'package.json'))) fail(`node_modules: ${name} for ${t} is missing (npm ci)`);
+  const ort = readJson(join(from['onnxruntime-node'], 'package.json'));
+  const common = readJson(join(from['onnxruntime-common'], 'package.json')).version;
+  if (ort.dependencies?.['onnxruntime-common'] !== common) fail(`${relative(repo, from['onnxruntime-node'])} (onnxruntime-node ${ort.version}) pins onnxruntime-common ${ort.dependencies?.['onnxruntime-common']}, but ${common} is installed for it`);
+  // transformers must not carry nested copies of what is staged beside it: they would not be staged.
+  for (const dep of modules['@huggingface/transformers'].dependencies) {
+    if (dep !== 'sharp' && existsSync(join(from['@huggingface/transformers'], 'node_modules', dep))) fail(`node_modules/@huggingface/transformers has a nested copy of ${dep}; this script only handles hoisted dependencies`);
+  }
+  return from;
+}
+
+/** Stages node_modules/ for target t (onnxruntime-node without binaries; step 3 adds them); returns name → staged version. */
+function stageModules(t) {
+  rmSync(join(ext, 'node_modules'), { recursive: true, force: true });
+  const from = sourcesOf(t);
+  const versions = Object.fromEntries(Object.entries(from).map(([name, dir]) => [name, readJson(join(dir, 'package.json')).version]));
+  if (sharpMode === 'stub') versions.sharp = SHARP_STUB_VERSION;
+  const wanted = readJson(join(from['@huggingface/transformers'], 'package.json')).dependencies?.['onnxruntime-node'];
+  if (wanted !== versions['onnxruntime-node']) console.log(`package: ${t}: onnxruntime-node ${versions['onnxruntime-node']} and onnxruntime-common ${versions['onnxruntime-common']} from ${relative(repo, from['onnxruntime-node'])} (@huggingface/transformers asks for onnxruntime-node ${wanted})`);
+  for (const [name, spec] of Object.entries(modules)) stageModule(name, from[name], spec, versions);
+  if (sharpMode === 'stub') stageSharpStub();
+  return versions;
+}
+
+function stageModule(name, from, spec, versions) {
   const to = join(ext, 'node_modules', name);
   let files = 0;
   for (const rel of readdirSync(from, { recursive: true })) {
@@ -131,21 +204,18 @@ for (const [name, spec] of Object.entries(modules)) {
     cpSync(join(from, rel), join(to, r));
     files++;
   }
-  if (files === 0) fail(`nothing of node_modules/${name} was kept`);
-  // Each needed dependency must be the hoisted copy: a nested node_modules would not be staged.
-  for (const dep of spec.dependencies) {
-    if (dep !== 'sharp' && existsSync(join(from, 'node_modules', dep))) fail(`node_modules/${name} has a nested copy of ${dep}; this script only handles hoisted dependencies`);
-  }
+  if (files === 0) fail(`nothing of ${relative(repo, from)} was kept`);
+  // The package.json as published (so an alias stays onnxruntime-node at its own version), less what
+  // would run or resolve anything else; its dependencies are what is staged beside it.
   const p = readJson(join(from, 'package.json'));
   for (const k of ['scripts', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta', 'types', 'typings', 'files', 'browser', 'gypfile', 'binary']) delete p[k];
   if (spec.main) p.main = spec.main;
   if (spec.exports) p.exports = spec.exports;
-  p.dependencies = Object.fromEntries(spec.dependencies.map((d) => [d, d === 'sharp' ? SHARP_STUB_VERSION : versionOf(d)]));
+  p.dependencies = Object.fromEntries(spec.dependencies.map((d) => [d, versions[d]]));
   writeJson(join(to, 'package.json'), p);
-  staged[name] = p.version;
 }
 
-if (sharpMode === 'stub') {
+function stageSharpStub() {
   const to = join(ext, 'node_modules', 'sharp');
   mkdirSync(to, { recursive: true });
   writeJson(join(to, 'package.json'), {
@@ -159,38 +229,76 @@ if (sharpMode === 'stub') {
     join(to, 'index.js'),
     `'use strict';\n// See package.json: a stand-in so that @huggingface/transformers loads without the native image library.\nfunction sharp() {\n  throw new Error('Image processing is not available in Ticket Lens (sharp is not shipped).');\n}\nmodule.exports = sharp;\n`,
   );
-  staged.sharp = SHARP_STUB_VERSION;
 }
 
-// The staged manifest: no scripts (vsce would run vscode:prepublish), no devDependencies, no bin.
-const manifest = { ...pkg };
-for (const k of ['scripts', 'devDependencies', 'bin']) delete manifest[k];
-manifest.dependencies = Object.fromEntries([...externals, ...(sharpMode === 'stub' ? ['sharp'] : [])].map((d) => [d, staged[d]]));
-writeJson(join(ext, 'package.json'), manifest);
+/** The staged manifest: no scripts (vsce would run vscode:prepublish), no devDependencies, no bin. */
+function writeManifest(versions) {
+  const manifest = { ...pkg };
+  for (const k of ['scripts', 'devDependencies', 'bin']) delete manifest[k];
+  manifest.dependencies = Object.fromEntries([...externals, ...(sharpMode === 'stub' ? ['sharp'] : [])].map((d) => [d, versions[d]]));
+  writeJson(join(ext, 'package.json'), manifest);
+}
 
-// ---- 3. vsce.
+// ---- 3. Per target: its modules and binaries, vsce, and the contents check.
 const vsce = join(nm, '@vscode', 'vsce', 'vsce');
 if (!existsSync(vsce)) fail('node_modules/@vscode/vsce is missing (npm ci)');
-mkdirSync(dirname(out), { recursive: true });
-rmSync(out, { force: true });
 const hasLicense = ['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => existsSync(join(ext, f)));
-console.log(`package: vsce package (target ${target}) in ${stage}`);
-run(process.execPath, [vsce, 'package', '--no-yarn', '--dependencies', '--target', target, '--allow-missing-repository', ...(hasLicense ? [] : ['--skip-license']), '--out', out], { cwd: stage });
-
-// ---- 4. Report (and refuse a VSIX with sources, tests, scripts, maps or other platforms' binaries).
-const entries = await listVsix(out);
-const problems = checkEntries(entries, { platform: process.platform, arch: process.arch });
-if (problems.length) fail(`the VSIX is not right:\n  ${problems.join('\n  ')}`);
-const files = entries.filter((e) => !e.name.endsWith('/'));
-const inExt = files.filter((e) => e.name.startsWith('extension/'));
 const mb = (n) => (n / 1024 / 1024).toFixed(1);
-const bySection = {};
-for (const e of inExt) {
-  const parts = e.name.split('/');
-  const key = parts[1] === 'node_modules' ? parts.slice(1, parts[2].startsWith('@') ? 4 : 3).join('/') : parts.length > 2 ? parts[1] : '(top)';
-  bySection[key] = (bySection[key] ?? 0) + e.size;
-}
-console.log(`package: ${out.startsWith(repo) ? relative(repo, out) : out}: ${mb(statSync(out).size)} MB, ${files.length} files (${inExt.length} under extension/, ${mb(inExt.reduce((s, e) => s + e.size, 0))} MB unpacked)`);
-for (const [k, v] of Object.entries(bySection).sort((a, b) => b[1] - a[1])) console.log(`  ${mb(v).padStart(6)} MB  ${k}`);
+const stagedBin = join(ext, 'node_modules', 'onnxruntime-node', 'bin');
 
-if (flag('--check')) run(process.execPath, [join(repo, 'scripts', 'check-vsix.mjs'), out], { cwd: repo });
+/** The files of a target's binary folder to ship: all, less byte-identical copies the binding does not name. */
+function binariesOf(dir) {
+  const names = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile());
+  const binding = readFileSync(join(dir, 'onnxruntime_binding.node'));
+  const named = (f) => binding.includes(Buffer.from(f));
+  const same = (a, b) => statSync(join(dir, a)).size === statSync(join(dir, b)).size && readFileSync(join(dir, a)).equals(readFileSync(join(dir, b)));
+  return names.filter((f) => f === 'onnxruntime_binding.node' || named(f) || !names.some((g) => g !== f && named(g) && same(f, g)));
+}
+
+const built = [];
+for (const t of targets) {
+  const started = Date.now();
+  const out = outOf(t);
+  writeManifest(stageModules(t));
+  const from = ortBin(t);
+  const to = join(stagedBin, 'napi-v6', TARGETS[t].platform, TARGETS[t].arch);
+  mkdirSync(to, { recursive: true });
+  const shipped = binariesOf(from);
+  for (const f of shipped) cpSync(join(from, f), join(to, f));
+  const left = readdirSync(from).filter((f) => !shipped.includes(f));
+  mkdirSync(dirname(out), { recursive: true });
+  rmSync(out, { force: true });
+  console.log(`package: ${t}: vsce package --target ${t} in ${stage} (binaries: ${shipped.join(', ')}${left.length ? `; left out as copies: ${left.join(', ')}` : ''})`);
+  // vsce lists every file it packs; the report below says the same per module, so only its verdict is shown.
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-yarn', '--dependencies', '--target', t, '--allow-missing-repository', ...(hasLicense ? [] : ['--skip-license']), '--out', out], { cwd: stage, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const said = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.error || r.status !== 0) {
+    process.stderr.write(said);
+    fail(`vsce package --target ${t} ${r.error ? `failed: ${r.error.message}` : `exited with ${r.status ?? r.signal}`}`);
+  }
+  for (const line of said.split('\n')) if (/\b(WARNING|DONE)\b/.test(line)) console.log(`  vsce: ${line.trim()}`);
+
+  // ---- 4. Report (and refuse a VSIX with sources, tests, scripts, maps, another platform's binaries or the wrong TargetPlatform).
+  const { entries, onnxruntime, problems } = await checkContents(out, t);
+  if (problems.length) fail(`the ${t} VSIX is not right:\n  ${problems.join('\n  ')}`);
+  const files = entries.filter((e) => !e.name.endsWith('/'));
+  const inExt = files.filter((e) => e.name.startsWith('extension/'));
+  const bySection = {};
+  for (const e of inExt) {
+    const parts = e.name.split('/');
+    const key = parts[1] === 'node_modules' ? parts.slice(1, parts[2].startsWith('@') ? 4 : 3).join('/') : parts.length > 2 ? parts[1] : '(top)';
+    bySection[key] = (bySection[key] ?? 0) + e.size;
+  }
+  const size = statSync(out).size;
+  const secs = (Date.now() - started) / 1000;
+  console.log(`package: ${out.startsWith(repo) ? relative(repo, out) : out}: ${mb(size)} MB, ${files.length} files (${inExt.length} under extension/, ${mb(inExt.reduce((s, e) => s + e.size, 0))} MB unpacked), onnxruntime-node ${onnxruntime.version}, contents ok, ${secs.toFixed(1)} s`);
+  for (const [k, v] of Object.entries(bySection).sort((a, b) => b[1] - a[1])) console.log(`  ${mb(v).padStart(6)} MB  ${k}`);
+  built.push({ target: t, out, size, secs, onnxruntime: onnxruntime.version });
+}
+
+if (built.length > 1) {
+  console.log('package: built');
+  for (const b of built) console.log(`  ${b.target.padEnd(13)} ${mb(b.size).padStart(6)} MB  ${b.secs.toFixed(1).padStart(5)} s  onnxruntime-node ${b.onnxruntime.padEnd(7)} ${b.out.startsWith(repo) ? relative(repo, b.out) : b.out}`);
+}
+
+if (flag('--check')) run(process.execPath, [join(repo, 'scripts', 'check-vsix.mjs'), ...built.map((b) => b.out)], { cwd: repo });

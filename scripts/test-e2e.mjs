@@ -83,9 +83,12 @@ const phase = (name) => !(argv.has('--ui') || argv.has('--it')) || argv.has(`--$
 
 // ---- build: the extension from source (phase 1) and the VSIX (phase 2)
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-if (!argv.has('--no-package')) execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { stdio: 'inherit' });
-const vsix = readdirSync(root).filter((f) => f.endsWith('.vsix')).map((f) => join(root, f)).sort().pop();
-if (!vsix) throw new Error('npm run package made no .vsix');
+// Every platform's VSIX is built from the build above, and package.mjs checks each one's contents for its
+// target; the one for this machine is the one installed below.
+if (!argv.has('--no-package')) execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--all', '--no-build'], { stdio: 'inherit' });
+const hostVsix = new RegExp(`-${process.platform}-${process.arch}-\\d[^/]*\\.vsix$`);
+const vsix = readdirSync(root).filter((f) => hostVsix.test(f)).map((f) => join(root, f)).sort().pop();
+if (!vsix) throw new Error(`npm run package made no .vsix for ${process.platform}-${process.arch}`);
 
 let failed = 0;
 

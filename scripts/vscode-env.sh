@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (once) what the VS Code tests need, outside the repo: Debian's chromium, ripgrep and
 # libkrb5-dev, and code-server 4.100.3 (VS Code 1.100, the newest that runs on Node 20), following
-# shared/notes/vscode-e2e.md: @vscode/ripgrep's postinstall is fed Debian's rg through its download
+# docs/testing-in-vscode.md: @vscode/ripgrep's postinstall is fed Debian's rg through its download
 # cache, and native modules build against the local Node headers. Prints the install directory.
 set -euo pipefail
 VERSION=4.100.3

@@ -7,7 +7,7 @@ plus verify.json with the parity cosines against the PyTorch sentence embeddings
 
 Why the older exporter (dynamo=False, opset 14): it gives a clean graph with dynamic batch and sequence
 axes that onnxruntime's transformer optimizer can fuse (attention, LayerNorm, GELU), which is what makes
-CPU inference fast; measured on this machine in shared/notes/measurements.md.
+CPU inference fast; measured on this machine in docs/measurements/embedding.md.
 """
 import argparse
 import csv

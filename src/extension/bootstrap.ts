@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { TicketLensError } from '../shared/api';
-import type { Config } from './config';
+import type { Config } from './settings';
 
 export interface ServerLaunch {
   script: string;

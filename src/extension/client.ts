@@ -6,8 +6,6 @@
 import type { z } from 'zod';
 import {
   ClassifyResponse,
-  ClusterRequest,
-  ClustersFile,
   CsvPreview,
   ErrorBody,
   ExportLabelsResult,
@@ -15,20 +13,18 @@ import {
   JobInfo,
   LabelEstimate,
   LabelPreview,
+  LoadedRun,
   PredictResponse,
-  RunManifest,
+  RunEditResult,
   RunPoints,
   TicketLensError,
   type ClassifyRequest,
+  type ClusterRequest,
   type ExportLabelsRequest,
   type LabelOptionsInput,
   type TrainRequest,
   type RunEdit,
 } from '../shared/api';
-import { z as zod } from 'zod';
-
-const LoadedRun = zod.object({ runDir: zod.string(), manifest: RunManifest, clusters: ClustersFile.shape.clusters });
-const EditResult = zod.object({ clusters: ClustersFile.shape.clusters });
 
 export class ServerClient {
   constructor(
@@ -68,7 +64,7 @@ export class ServerClient {
   csvPreview(path: string, rows = 20) {
     return this.call('POST', '/csv/preview', CsvPreview, { path, rows });
   }
-  cluster(req: zod.input<typeof ClusterRequest>) {
+  cluster(req: ClusterRequest) {
     return this.call('POST', '/cluster', JobInfo, req);
   }
   job(id: string) {
@@ -84,7 +80,7 @@ export class ServerClient {
     return this.call('POST', '/runs/points', RunPoints, { runDir });
   }
   editRun(runDir: string, edits: RunEdit[]) {
-    return this.call('POST', '/runs/edit', EditResult, { runDir, edits });
+    return this.call('POST', '/runs/edit', RunEditResult, { runDir, edits });
   }
   exportLabels(req: ExportLabelsRequest) {
     return this.call('POST', '/runs/export-labels', ExportLabelsResult, req);

@@ -10,6 +10,7 @@ import { TicketLensError } from '../shared/api';
 import { serverLaunch } from './bootstrap';
 import { ServerClient } from './client';
 import { readConfig } from './config';
+import { errorMessage } from './errorMessage';
 import type { StatusBar } from './views/statusBar';
 
 export class Ctx implements vscode.Disposable {
@@ -29,7 +30,7 @@ export class Ctx implements vscode.Disposable {
   client(): Promise<ServerClient> {
     this.starting ??= this.start().catch((err: unknown) => {
       this.starting = null;
-      this.status.error(err instanceof Error ? err.message : String(err));
+      this.status.error(errorMessage(err));
       throw err;
     });
     return this.starting;
@@ -54,7 +55,7 @@ export class Ctx implements vscode.Disposable {
     const backoff = this.crashes > 0 ? Math.min(30_000, 1000 * 2 ** (this.crashes - 1)) - (Date.now() - this.lastCrash) : 0;
     if (backoff > 0) await new Promise((r) => setTimeout(r, backoff));
     this.status.starting();
-    const launch = serverLaunch(this.extension, readConfig());
+    const launch = serverLaunch(this.extension, readConfig(this.log));
     const token = randomBytes(32).toString('base64url');
     this.log.info(`starting the server: ${launch.script} ${launch.args.join(' ')}`);
     const child = fork(launch.script, launch.args, {
@@ -78,7 +79,7 @@ export class Ctx implements vscode.Disposable {
           if (ready.event !== 'ready') throw new Error(out.slice(0, nl));
           resolve(ready.port);
         } catch (err) {
-          reject(new TicketLensError('internal', `The server did not start: ${(err as Error).message}`));
+          reject(new TicketLensError('internal', `The server did not start: ${errorMessage(err)}`));
         }
       };
       child.stdout?.on('data', onData);

@@ -42,13 +42,13 @@ export function activate(context: vscode.ExtensionContext): TicketLensApi {
   cmd('ticketLens.useReviewedAsLabels', (n?: ClusterNode | Extract<Node, { kind: 'run' }>, opts?: { use?: boolean }) => useReviewedAsLabels(c, tree, n, opts));
   cmd('ticketLens.labelClusters', (n?: ClusterNode) => labelClusters(c, tree, n));
   cmd('ticketLens.setApiKey', () => setApiKey(context));
-  cmd('ticketLens.openReport', (n?: ClusterNode) => openReport(tree, n));
+  cmd('ticketLens.openReport', (n?: ClusterNode) => openReport(c, tree, n));
   cmd('ticketLens.openSummary', (n?: ClusterNode) => openSummary(c, tree, n));
   cmd('ticketLens.renameCluster', (n: ClusterNode) => renameCluster(c, tree, n));
   cmd('ticketLens.markReviewed', (n: ClusterNode) => markReviewed(c, tree, n, true));
   cmd('ticketLens.unmarkReviewed', (n: ClusterNode) => markReviewed(c, tree, n, false));
   cmd('ticketLens.mergeClusters', (n: ClusterNode, sel?: Node[]) => mergeClusters(c, tree, n, sel));
-  cmd('ticketLens.revealRow', (n: { run: { manifest: { input: { path: string } } }; row: number; line?: number }) => revealRow(n));
+  cmd('ticketLens.revealRow', (n: { run: { manifest: { input: { path: string } } }; row: number; line?: number }) => revealRow(c, n));
   cmd('ticketLens.refreshRuns', () => tree.refresh());
   cmd('ticketLens.showLog', () => log.show());
   cmd('ticketLens.restartServer', () => c.restart());

@@ -2,6 +2,8 @@
  * The contract between the model server, its CLI and the extension's client: every request and
  * response is a zod schema here, validated at run time on the server, with TypeScript types inferred
  * from it and an OpenAPI document generated from it. Define a type once, here, and import it.
+ * A request's type is what a caller sends (`z.input`: defaults optional); where a server module
+ * needs the form after defaults, that is `<Name>Parsed` (`z.infer`). Everything else is `z.infer`.
  */
 import { z } from 'zod';
 
@@ -11,6 +13,9 @@ export const Device = z.enum(['auto', 'cpu', 'cuda']);
 export type Device = z.infer<typeof Device>;
 export const Dtype = z.enum(['q8', 'fp32']);
 export type Dtype = z.infer<typeof Dtype>;
+/** The device an embedder actually runs on (`auto` resolved). */
+export const ActiveDevice = z.enum(['cpu', 'cuda']);
+export type ActiveDevice = z.infer<typeof ActiveDevice>;
 
 export const HealthResponse = z.object({
   status: z.literal('ok'),
@@ -25,7 +30,7 @@ export const HealthResponse = z.object({
     loaded: z.boolean(),
   }),
   /** The device actually in use and why (e.g. "auto: no CUDA device found, using CPU"). */
-  device: z.object({ requested: Device, active: z.enum(['cpu', 'cuda']).nullable(), reason: z.string() }),
+  device: z.object({ requested: Device, active: ActiveDevice.nullable(), reason: z.string() }),
   dtype: Dtype,
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
@@ -36,7 +41,7 @@ export const MAX_TEXT_CHARS = 20_000;
 export const EmbedRequest = z.object({
   texts: z.array(z.string().max(MAX_TEXT_CHARS)).min(1).max(MAX_EMBED_BATCH),
 });
-export type EmbedRequest = z.infer<typeof EmbedRequest>;
+export type EmbedRequest = z.input<typeof EmbedRequest>;
 
 export const EmbedResponse = z.object({
   model: z.string(),
@@ -74,3 +79,5 @@ export * from './run';
 export * from './cluster';
 export * from './label';
 export * from './classify';
+export * from './clusterPath';
+export * from './clusterName';

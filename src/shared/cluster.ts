@@ -30,13 +30,15 @@ export const ClusterRequest = z.object({
   csvPath: z.string().min(1),
   textColumn: z.string().min(1),
   labelColumn: z.string().min(1).nullable().optional(),
-  /** The run folder to create; default: `.ticket-lens/runs/<file>-<time>` under the input's folder's parent workspace (see runFolder.ts). */
+  /** The run folder to create; default: `.ticket-lens/runs/<file>-<time>` under the input's folder's parent workspace (see server/run/folder.ts). */
   outDir: z.string().min(1).optional(),
   params: ClusterParams.default(ClusterParams.parse({})),
 });
-export type ClusterRequest = z.infer<typeof ClusterRequest>;
+export type ClusterRequest = z.input<typeof ClusterRequest>;
 
+/** One candidate of the `auto` minimum-cluster-size sweep: clusters found, noise share (0–1) and relative validity. */
 export const SweepRow = z.object({ minClusterSize: z.number(), clusters: z.number(), noise: z.number(), validity: z.number() });
+export type SweepRow = z.infer<typeof SweepRow>;
 
 export const ClusterResult = z.object({
   runDir: z.string(),
@@ -56,6 +58,10 @@ export const ClusterResult = z.object({
 });
 export type ClusterResult = z.infer<typeof ClusterResult>;
 
+/** The requests that name an existing run folder and nothing else (load, points). */
+export const RunDirRequest = z.object({ runDir: z.string().min(1) });
+export type RunDirRequest = z.input<typeof RunDirRequest>;
+
 export const PredictRequest = z.object({
   runDir: z.string().min(1),
   texts: z.array(z.string()).min(1).max(256),
@@ -66,10 +72,12 @@ export const Prediction = z.object({
   similarity: z.number(),
   probability: z.number(),
 });
+export type PredictRequest = z.input<typeof PredictRequest>;
 export const PredictResponse = z.object({ predictions: z.array(Prediction) });
 export type Prediction = z.infer<typeof Prediction>;
 
 export const CsvPreviewRequest = z.object({ path: z.string().min(1), rows: z.number().int().min(1).max(200).default(20) });
+export type CsvPreviewRequest = z.input<typeof CsvPreviewRequest>;
 export const CsvPreview = z.object({ header: z.array(z.string()), delimiter: z.string(), rows: z.array(z.array(z.string())) });
 export type CsvPreview = z.infer<typeof CsvPreview>;
 
@@ -82,6 +90,7 @@ export const RunEdit = z.discriminatedUnion('op', [
 ]);
 export type RunEdit = z.infer<typeof RunEdit>;
 export const RunEditRequest = z.object({ runDir: z.string().min(1), edits: z.array(RunEdit).min(1) });
+export type RunEditRequest = z.input<typeof RunEditRequest>;
 
 export const RunPoints = z.object({ x: z.array(z.number()), y: z.array(z.number()), cluster: z.array(z.string()), text: z.array(z.string()), row: z.array(z.number()), line: z.array(z.number()) });
 export type RunPoints = z.infer<typeof RunPoints>;
@@ -99,6 +108,7 @@ export const ExportLabelsRequest = z.object({
   reviewedOnly: z.boolean().default(true),
 });
 export type ExportLabelsRequest = z.input<typeof ExportLabelsRequest>;
+export type ExportLabelsRequestParsed = z.infer<typeof ExportLabelsRequest>;
 export const ExportLabelsResult = z.object({
   csvPath: z.string(),
   rows: z.number().int(),

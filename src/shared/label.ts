@@ -44,7 +44,7 @@ export const LabelRequest = z.object({
   apiKey: z.string().min(1).nullable().optional(),
   options: LabelOptions.default(LabelOptions.parse({})),
 });
-export type LabelRequest = z.infer<typeof LabelRequest>;
+export type LabelRequest = z.input<typeof LabelRequest>;
 
 export const LabelEstimate = z.object({
   clusters: z.number().int(),

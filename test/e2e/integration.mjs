@@ -1,8 +1,8 @@
 // Opens the workbench with the extension loaded from source and the integration suite as
-// extensionTestsPath (shared/notes/vscode-e2e.md), then waits for the suite's result file — the
+// extensionTestsPath (docs/testing-in-vscode.md), then waits for the suite's result file — the
 // extension host's exit code cannot be trusted to reflect failures.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, watch } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const { TL_PORT, TL_WORKSPACE, TL_EXT, TL_CHROME_DIR, TL_RESULTS } = process.env;
@@ -22,15 +22,40 @@ const ctx = await chromium.launchPersistentContext(TL_CHROME_DIR, {
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 await page.goto(`http://127.0.0.1:${TL_PORT}/?folder=${encodeURIComponent(TL_WORKSPACE)}&payload=${payload}`);
 const resultFile = join(TL_WORKSPACE, '.ticket-lens-it.json');
-const deadline = Date.now() + 12 * 60 * 1000;
-while (!existsSync(resultFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+
+/** The parsed result once the suite has written it whole (watching its folder, no polling), or null after `ms`. */
+function resultWritten(file, ms) {
+  return new Promise((resolve) => {
+    const read = () => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        return null; // not there yet, or still being written: the next change event tries again
+      }
+    };
+    const check = () => {
+      const result = read();
+      if (result) done(result);
+    };
+    const watcher = watch(dirname(file), (_event, name) => (name === null || name === basename(file)) && check());
+    const timer = setTimeout(() => done(null), ms);
+    function done(result) {
+      clearTimeout(timer);
+      watcher.close();
+      resolve(result);
+    }
+    check(); // it may have been written before the watch began
+  });
+}
+
+const result = await resultWritten(resultFile, 12 * 60 * 1000);
 await page.screenshot({ path: join(TL_RESULTS, '00-integration.png') }).catch(() => {});
 await ctx.close();
-if (!existsSync(resultFile)) {
+if (!result) {
   console.log('✗ the integration suite wrote no result within 12 minutes');
   process.exit(1);
 }
-const { failures, outcomes } = JSON.parse(readFileSync(resultFile, 'utf8'));
+const { failures, outcomes } = result;
 for (const o of outcomes) console.log(`${o.state === 'passed' ? '✓' : '✗'} ${o.title} (${(o.ms / 1000).toFixed(1)}s)${o.error ? `\n    ${o.error.split('\n').slice(0, 6).join('\n    ')}` : ''}`);
 console.log(`\nintegration tests: ${outcomes.length - failures} passed, ${failures} failed`);
 process.exit(failures || outcomes.length === 0 ? 1 : 0);

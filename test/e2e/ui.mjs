@@ -1,23 +1,15 @@
 // UI end-to-end in a real VS Code (code-server) through Chromium, started by scripts/test-e2e.mjs with
 // the packaged VSIX installed. Selectors follow shared/notes/vscode-e2e.md. Each step saves a
-// screenshot to test-results/.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// screenshot to test-results/. No fixed sleeps: every step waits for what a user would see next.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { chromium } from 'playwright-core';
+import { MARKUP, seedTickets } from './seedTickets.mjs';
 
 const { TL_PORT, TL_WORKSPACE, TL_CHROME_DIR, TL_RESULTS } = process.env;
 mkdirSync(TL_RESULTS, { recursive: true });
 const url = `http://127.0.0.1:${TL_PORT}/?folder=${encodeURIComponent(TL_WORKSPACE)}`;
-// Tickets with markup in them: the webview must show them as text, never run or render them.
-const EVIL = ['<script>document.title="pwned"</script>', '<img src=x onerror="document.title=\'pwned\'">'];
-{
-  const csv = join(TL_WORKSPACE, 'tickets.csv');
-  const rows = parse(readFileSync(csv), { columns: true });
-  rows.forEach((r, i) => i % 7 === 0 && (r.text = `${EVIL[(i / 7) % 2]} ${r.text}`));
-  writeFileSync(csv, stringify(rows, { header: true }));
-}
+const tickets = seedTickets(join(TL_WORKSPACE, 'tickets.csv'));
 
 const ctx = await chromium.launchPersistentContext(TL_CHROME_DIR, {
   executablePath: '/usr/bin/chromium',
@@ -45,6 +37,10 @@ async function check(name, fn) {
 const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
 const toast = (text) => page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
 const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+const quickWidget = page.locator('.quick-input-widget');
+const quickRow = (text) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+const menu = page.locator('.monaco-menu:visible').first();
+const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
 async function clusterFromExplorer(file) {
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -59,37 +55,52 @@ async function clusterFromExplorer(file) {
       await page.keyboard.press('Enter');
       return;
     }
+    // Contributions arrive a few seconds after the explorer renders: close the menu and ask again.
     await page.keyboard.press('Escape');
-    await page.waitForTimeout(1500); // contributions arrive a few seconds after the explorer renders
+    await menu.waitFor({ state: 'hidden', timeout: 5000 });
   }
   throw new Error('no "Cluster This CSV" in the explorer context menu');
 }
 
+/** The step of "Cluster This CSV" whose title shows `(n/4)`. */
+const clusterStep = (n) => page.locator('.quick-input-widget .quick-input-title', { hasText: `Cluster This CSV (${n}/4)` });
+const focusedRow = (text) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: text });
+
+/**
+ * Answers a quick pick step with Enter once its list shows `text` focused: the title arrives before
+ * the items (the extension host sends them separately), and Enter on an empty list cancels the command.
+ */
+async function pick(step, text, timeout = 10_000) {
+  await clusterStep(step).waitFor({ timeout });
+  await focusedRow(text).waitFor({ timeout });
+}
+
 async function answerPicks(label) {
-  await quickInput.waitFor({ timeout: 60_000 });
+  await pick(1, '(detected)', 60_000);
   await shot('column-pick');
   await page.keyboard.press('Enter'); // text column (detected)
-  await page.waitForTimeout(400);
+  await clusterStep(2).waitFor({ timeout: 10_000 });
   if (label) await quickInput.fill(label);
-  await page.waitForTimeout(300);
+  await pick(2, label ?? 'None');
   await page.keyboard.press('Enter'); // label column
-  await page.waitForTimeout(400);
-  await page.keyboard.press('Enter'); // depth
-  await page.waitForTimeout(400);
+  await pick(3, /clusters only|clusters and sub-clusters|three levels/);
+  await page.keyboard.press('Enter'); // depth (the default comes first)
+  await clusterStep(4).waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter'); // min cluster size (auto)
+  await quickWidget.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 async function palette(title) {
   for (let attempt = 0; attempt < 10; attempt++) {
     await page.keyboard.press('F1');
     await quickInput.fill(`>${title}`);
-    const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
-    if (await row.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+    if (await quickRow(title).waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
       await page.keyboard.press('Enter');
       return;
     }
+    // An open palette does not pick up commands contributed meanwhile: close it and open it again.
     await page.keyboard.press('Escape');
-    await page.waitForTimeout(1500);
+    await quickWidget.waitFor({ state: 'hidden', timeout: 5000 });
   }
   throw new Error(`no "${title}" in the command palette`);
 }
@@ -105,9 +116,8 @@ await check('Classify Selection shows intent, category, priority and sentiment',
   await page.locator('.monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+A');
   await palette('Ticket Lens: Classify Selection');
-  const row = (t) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: t }).first();
-  for (const t of ['intent: ', 'category: ', 'priority: ', 'sentiment: Negative', 'Copy as JSON']) await row(t).waitFor({ timeout: 120_000 });
-  const intent = await row('intent: ').textContent();
+  for (const t of ['intent: ', 'category: ', 'priority: ', 'sentiment: Negative', 'Copy as JSON']) await quickRow(t).waitFor({ timeout: 120_000 });
+  const intent = await quickRow('intent: ').textContent();
   if (!/intent: (payment_issue|get_refund|check_refund_policy|track_refund)\s*\d+%/.test(intent)) throw new Error(`unexpected intent row: ${intent}`);
   await shot('classify-selection-quick-pick');
   await page.keyboard.press('Escape');
@@ -132,23 +142,25 @@ await check('Cluster This CSV clusters the sample and fills the cluster browser'
 
 await check('the summary webview shows the clusters, keywords and metrics', async () => {
   const button = page.locator('.notifications-toasts .monaco-button', { hasText: 'Open Summary' }).first();
-  if (await button.isVisible().catch(() => false)) await button.click();
-  else {
-    await page.keyboard.press('F1');
-    await quickInput.fill('>Ticket Lens: Open Cluster Summary');
-    await page.keyboard.press('Enter');
-  }
-  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  if (await button.isVisible()) await button.click();
+  else await palette('Ticket Lens: Open Cluster Summary');
+  const frame = webview();
   await frame.locator('h2', { hasText: 'tickets.csv' }).waitFor({ timeout: 60_000 });
   await frame.locator('.metrics', { hasText: 'against intent: ARI' }).waitFor({ timeout: 10_000 });
   await frame.locator('.kw', { hasText: 'Keywords:' }).first().waitFor({ timeout: 10_000 });
 });
 
+/** The examples the summary shows: their element, text and row. */
+async function shownExamples(frame) {
+  const texts = await frame.locator('.ex').allTextContents();
+  return texts.map((text, i) => ({ text, row: Number(/^row (\d+):/.exec(text)?.[1]), at: frame.locator('.ex').nth(i) }));
+}
+
 await check('the summary webview shows markup in tickets and labels as text, never as HTML', async () => {
-  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const frame = webview();
   // A label with markup, typed into the webview's own rename field: it goes through the extension and
   // the server into the run files and comes back as text.
-  await frame.locator('vscode-textfield').first().locator('input').fill(EVIL[1]);
+  await frame.locator('vscode-textfield').first().locator('input').fill(MARKUP[1]);
   await frame.locator('vscode-button', { hasText: 'Rename' }).first().click();
   await frame.locator('h3', { hasText: '<img src=x onerror=' }).first().waitFor({ timeout: 30_000 });
   /* global document -- the callback runs inside the webview */
@@ -158,10 +170,43 @@ await check('the summary webview shows markup in tickets and labels as text, nev
     title: document.title,
   }));
   if (found.imgs || found.scripts || found.title === 'pwned') throw new Error(`markup was rendered: ${JSON.stringify(found)}`);
-  const shown = await frame.locator('.ex').allTextContents();
-  if (!shown.some((t) => t.includes('<script>') || t.includes('<img'))) console.log('  (no example with markup among the shown examples; the label check stands)');
+  // Every shown example whose ticket holds markup shows that markup, character for character.
+  const withMarkup = (await shownExamples(frame)).filter((e) => MARKUP.some((m) => tickets.records[e.row - 1]?.text.includes(m)));
+  if (withMarkup.length === 0) throw new Error('no shown example holds markup: the check would prove nothing (see seedTickets.mjs)');
+  for (const e of withMarkup) {
+    const markup = MARKUP.find((m) => tickets.records[e.row - 1].text.includes(m));
+    if (!e.text.includes(markup)) throw new Error(`row ${e.row} is shown as ${JSON.stringify(e.text)}, without its markup as text`);
+  }
   // The tree follows the edit.
   await page.locator('.monaco-list-row', { hasText: '<img src=x onerror=' }).first().waitFor({ timeout: 30_000 });
+});
+
+await check('a label the server refuses in the summary shows its error', async () => {
+  const frame = webview();
+  const tooLong = `A label far longer than any cluster name should be ${'x'.repeat(40)}`;
+  await frame.locator('vscode-textfield').nth(1).locator('input').fill(tooLong);
+  await frame.locator('vscode-button', { hasText: 'Rename' }).nth(1).click();
+  await toast(/label.*80 characters/).waitFor({ timeout: 30_000 });
+  if ((await frame.locator('h3', { hasText: tooLong }).count()) > 0) throw new Error('the refused label was shown');
+});
+
+await check('Reveal from the summary opens the line where the record starts, past records with newlines', async () => {
+  const frame = webview();
+  const examples = await shownExamples(frame);
+  // A record that itself spans lines, with others before it that do: its row number alone gives the wrong line.
+  const target = examples.find((e) => tickets.records[e.row - 1]?.text.includes('\n') && tickets.startLine[e.row - 1] !== e.row + 1);
+  if (!target) throw new Error(`no shown example spans lines (rows ${examples.map((e) => e.row).join(', ')}); see seedTickets.mjs`);
+  const line = tickets.startLine[target.row - 1];
+  await target.at.click();
+  await page.locator('.tabs-container .tab.active', { hasText: 'tickets.csv' }).waitFor({ timeout: 30_000 });
+  const status = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
+  await page
+    .locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col`) })
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .catch(async () => {
+      throw new Error(`row ${target.row} starts on line ${line}; the editor is at "${await status.textContent()}"`);
+    });
 });
 
 await ctx.close();

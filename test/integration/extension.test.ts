@@ -23,16 +23,22 @@ async function selectAllOf(file: string): Promise<vscode.TextEditor> {
   return editor;
 }
 
+/** The part of package.json these tests read. */
+interface PackageJson {
+  name: string;
+  contributes: { commands: { command: string }[] };
+}
+
 describe('Ticket Lens in the extension host', () => {
   before(async () => {
-    const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'ticket-lens');
+    const ext = vscode.extensions.all.find((e) => (e.packageJSON as PackageJson).name === 'ticket-lens');
     assert.ok(ext, 'the extension is installed');
     api = (await ext.activate()) as TicketLensApi;
   });
 
   it('registers every command it contributes', async () => {
-    const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'ticket-lens')!;
-    const contributed = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const ext = vscode.extensions.all.find((e) => (e.packageJSON as PackageJson).name === 'ticket-lens')!;
+    const contributed = (ext.packageJSON as PackageJson).contributes.commands.map((c) => c.command);
     const registered = new Set(await vscode.commands.getCommands(true));
     assert.deepEqual(contributed.filter((c) => !registered.has(c)), []);
     assert.ok(contributed.includes('ticketLens.classifySelection') && contributed.includes('ticketLens.useReviewedAsLabels'));

@@ -54,7 +54,9 @@ export async function startFakeAnthropic(script: (req: RecordedRequest) => Reply
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (d) => (raw += d));
-    req.on('end', async () => {
+    // A failure inside the handler must end the response (and surface in the test), not vanish.
+    req.on('end', () => void respond().catch((err: unknown) => res.destroy(err instanceof Error ? err : new Error(String(err)))));
+    const respond = async () => {
       inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, inFlight);
       const done = () => inFlight--;
@@ -63,7 +65,7 @@ export async function startFakeAnthropic(script: (req: RecordedRequest) => Reply
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'Not found' } }));
         return;
       }
-      const rec: RecordedRequest = { n: requests.length + 1, at: Date.now(), headers: req.headers, body: JSON.parse(raw), raw };
+      const rec: RecordedRequest = { n: requests.length + 1, at: Date.now(), headers: req.headers, body: JSON.parse(raw) as RecordedRequest['body'], raw };
       requests.push(rec);
       const reply = script(rec);
       const headers = { 'content-type': 'application/json', 'request-id': `req_${rec.n}` };
@@ -92,7 +94,7 @@ export async function startFakeAnthropic(script: (req: RecordedRequest) => Reply
           usage: { input_tokens: Math.ceil(raw.length / 4), output_tokens: 60 },
         }),
       );
-    });
+    };
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;

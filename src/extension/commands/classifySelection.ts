@@ -6,15 +6,16 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Prediction, TaskPrediction } from '../../shared/api';
+import type { TaskPrediction } from '../../shared/api';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
+import { nearestCluster, type NearestLookup } from '../nearestCluster';
 import type { RunsTree } from '../views/runsTree';
+import { showError } from './showError';
 
-export interface SelectionResult {
+export interface SelectionResult extends NearestLookup {
   text: string;
   tasks: TaskPrediction[];
-  cluster: (Prediction & { runDir: string; input: string }) | null;
 }
 
 export interface ClassifyArgs {
@@ -51,13 +52,12 @@ export async function classifySelection(ctx: Ctx, tree: RunsTree, args?: Classif
     void vscode.window.showInformationMessage('Ticket Lens: select the text of a ticket first.');
     return undefined;
   }
-  const config = readConfig();
+  const config = readConfig(ctx.log);
   const workspace = (editor && vscode.workspace.getWorkspaceFolder(editor.document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
   let result: SelectionResult;
   try {
     result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Ticket Lens: classifying' }, async () => {
       const client = await ctx.client();
-      const run = await tree.latestRun().catch(() => undefined);
       const [classified, nearest] = await Promise.all([
         client.classify({
           texts: [text],
@@ -66,22 +66,21 @@ export async function classifySelection(ctx: Ctx, tree: RunsTree, args?: Classif
           workspace: workspace?.uri.fsPath,
           explain: true,
         }),
-        run ? client.predict(run.runDir, [text]).catch(() => null) : Promise.resolve(null),
+        nearestCluster(client, () => tree.latestRun(), text, (m) => ctx.log.warn(m)),
       ]);
-      const p = nearest?.predictions[0];
-      return { text, tasks: classified.results[0]?.tasks ?? [], cluster: run && p ? { ...p, runDir: run.runDir, input: path.basename(run.manifest.input.path) } : null };
+      return { text, tasks: classified.results[0]?.tasks ?? [], ...nearest };
     });
   } catch (err) {
-    void vscode.window.showErrorMessage(`Ticket Lens: ${(err as Error).message}`);
+    showError(ctx.log, 'classifying the selection', err);
     return undefined;
   }
-  if (args?.show !== false) show(result);
+  if (args?.show !== false) show(ctx, result);
   return result;
 }
 
 type Item = vscode.QuickPickItem & { action?: 'copy' | 'cluster' };
 
-function show(r: SelectionResult): void {
+function show(ctx: Ctx, r: SelectionResult): void {
   const seen = new Set<string>();
   const items: Item[] = [{ label: 'Prediction', kind: vscode.QuickPickItemKind.Separator }];
   for (const t of r.tasks) {
@@ -103,11 +102,13 @@ function show(r: SelectionResult): void {
   items.push({ label: 'Nearest cluster', kind: vscode.QuickPickItemKind.Separator });
   if (r.cluster?.path) {
     items.push({
-      label: `$(symbol-namespace) ${r.cluster.label ?? r.cluster.path}`,
+      label: `$(symbol-namespace) ${r.cluster.name ?? r.cluster.path}`,
       description: `${r.cluster.path} · similarity ${r.cluster.similarity.toFixed(2)} · ${r.cluster.input}`,
       detail: 'Open the cluster summary',
       action: 'cluster',
     });
+  } else if (r.clusterError) {
+    items.push({ label: '$(warning) the nearest-cluster lookup failed', description: r.clusterError, detail: r.clusterError });
   } else {
     items.push({ label: r.cluster ? '$(circle-slash) no cluster is close enough' : '$(info) no cluster run in this workspace yet', description: r.cluster ? `latest run: ${r.cluster.input}` : 'Cluster This CSV first' });
   }
@@ -118,16 +119,24 @@ function show(r: SelectionResult): void {
   qp.placeholder = 'Classification of the selection — Escape closes';
   qp.matchOnDescription = true;
   qp.items = items;
-  qp.onDidAccept(async () => {
+  qp.onDidAccept(() => {
     const picked = qp.selectedItems[0];
     qp.hide();
-    if (picked?.action === 'copy') {
-      await vscode.env.clipboard.writeText(JSON.stringify(r, null, 2));
-      void vscode.window.setStatusBarMessage('Ticket Lens: classification copied as JSON', 3000);
-    } else if (picked?.action === 'cluster') {
-      await vscode.commands.executeCommand('ticketLens.openSummary');
-    }
+    void act(ctx, picked?.action, r);
   });
   qp.onDidHide(() => qp.dispose());
   qp.show();
+}
+
+async function act(ctx: Ctx, action: Item['action'], r: SelectionResult): Promise<void> {
+  try {
+    if (action === 'copy') {
+      await vscode.env.clipboard.writeText(JSON.stringify(r, null, 2));
+      vscode.window.setStatusBarMessage('Ticket Lens: classification copied as JSON', 3000);
+    } else if (action === 'cluster') {
+      await vscode.commands.executeCommand('ticketLens.openSummary');
+    }
+  } catch (err) {
+    showError(ctx.log, action === 'copy' ? 'copying the classification' : 'opening the cluster summary', err);
+  }
 }

@@ -10,6 +10,7 @@ import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import type { RunsTree } from '../views/runsTree';
 import { followJob } from './followJob';
+import { showError } from './showError';
 
 interface Remembered {
   textColumn: string;
@@ -48,17 +49,16 @@ export async function clusterCsv(ctx: Ctx, tree: RunsTree, uri?: vscode.Uri, arg
 }
 
 async function ask(ctx: Ctx, target: vscode.Uri): Promise<Remembered | undefined> {
-  const client = await ctx.client();
   let preview: CsvPreview;
   try {
-    preview = await client.csvPreview(target.fsPath, 20);
+    preview = await (await ctx.client()).csvPreview(target.fsPath, 20);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Ticket Lens: ${(err as Error).message}`);
+    showError(ctx.log, `previewing ${target.fsPath}`, err);
     return undefined;
   }
   const key = `cluster:${target.fsPath}`;
   const saved = ctx.extension.workspaceState.get<Remembered>(key);
-  const config = readConfig();
+  const config = readConfig(ctx.log);
   const guess = saved && preview.header.includes(saved.textColumn) ? preview.header.indexOf(saved.textColumn) : guessTextColumn(preview);
   const sample = (i: number) => preview.rows.slice(0, 3).map((r) => (r[i] ?? '').replace(/\s+/g, ' ').slice(0, 60)).join(' · ');
   const columns = preview.header.map((h, i) => ({ label: h, description: i === guess ? '(detected)' : undefined, detail: sample(i), index: i }));
@@ -108,7 +108,7 @@ async function run(ctx: Ctx, tree: RunsTree, target: vscode.Uri, choice: Remembe
   );
   if (!outcome.ok) {
     if (outcome.cancelled) void vscode.window.showInformationMessage(`Ticket Lens: clustering ${outcome.message}`);
-    else void vscode.window.showErrorMessage(`Ticket Lens: ${outcome.message}`);
+    else showError(ctx.log, `clustering ${target.fsPath}`, outcome.message);
     return undefined;
   }
   const r = ClusterResult.parse(outcome.job.result);
@@ -116,9 +116,18 @@ async function run(ctx: Ctx, tree: RunsTree, target: vscode.Uri, choice: Remembe
   if (quiet) return r;
   await vscode.commands.executeCommand('ticketLens.clusters.focus');
   const m = r.metrics ? `; against ${r.metrics.label}: ARI ${r.metrics.ari.toFixed(2)}, NMI ${r.metrics.nmi.toFixed(2)}` : '';
-  void vscode.window.showInformationMessage(`Ticket Lens: ${r.topClusters} clusters, ${(r.noiseFraction * 100).toFixed(0)}% noise${m}.`, 'Open Summary', 'Label with Claude').then(async (open) => {
+  // Not awaited: the command ends when the run is made, whether or not the message is answered.
+  void offerNext(ctx, `Ticket Lens: ${r.topClusters} clusters, ${(r.noiseFraction * 100).toFixed(0)}% noise${m}.`);
+  return r;
+}
+
+async function offerNext(ctx: Ctx, message: string): Promise<void> {
+  let open: string | undefined;
+  try {
+    open = await vscode.window.showInformationMessage(message, 'Open Summary', 'Label with Claude');
     if (open === 'Open Summary') await vscode.commands.executeCommand('ticketLens.openSummary');
     if (open === 'Label with Claude') await vscode.commands.executeCommand('ticketLens.labelClusters');
-  });
-  return r;
+  } catch (err) {
+    showError(ctx.log, open ?? 'the next step', err);
+  }
 }

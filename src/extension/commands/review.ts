@@ -1,17 +1,31 @@
 /** Tree actions: rename, mark reviewed, merge, reveal an example row, open the report or the summary. */
 import * as vscode from 'vscode';
+import type { LoadedRun, RunEdit } from '../../shared/api';
 import type { Ctx } from '../ctx';
 import { SummaryPanel } from '../panels/summaryPanel';
 import type { Node, RunsTree } from '../views/runsTree';
+import { showError } from './showError';
 
 type ClusterNode = Extract<Node, { kind: 'cluster' }>;
 
-async function edit(ctx: Ctx, tree: RunsTree, runDir: string, edits: Parameters<Awaited<ReturnType<Ctx['client']>>['editRun']>[1]): Promise<void> {
+async function edit(ctx: Ctx, tree: RunsTree, runDir: string, edits: RunEdit[]): Promise<void> {
   try {
     await (await ctx.client()).editRun(runDir, edits);
     tree.refresh();
   } catch (err) {
-    void vscode.window.showErrorMessage(`Ticket Lens: ${(err as Error).message}`);
+    showError(ctx.log, `editing ${runDir}`, err);
+  }
+}
+
+/** The node's run, else the newest; undefined (with the reason shown) when there is none. */
+async function runOf(ctx: Ctx, tree: RunsTree, n?: { run: LoadedRun }): Promise<LoadedRun | undefined> {
+  try {
+    const run = n?.run ?? (await tree.latestRun());
+    if (!run) void vscode.window.showInformationMessage('Ticket Lens: cluster a CSV first.');
+    return run;
+  } catch (err) {
+    showError(ctx.log, 'finding the latest run', err);
+    return undefined;
   }
 }
 
@@ -33,21 +47,28 @@ export async function mergeClusters(ctx: Ctx, tree: RunsTree, n: ClusterNode, se
   await edit(ctx, tree, n.run.runDir, [{ op: 'merge', ids: picked.map((p) => p.cluster.id) }]);
 }
 
-export async function revealRow(n: { run: { manifest: { input: { path: string } } }; row: number; line?: number }): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(n.run.manifest.input.path));
-  const line = Math.max(0, (n.line ?? n.row + 1) - 1);
-  const range = doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
-  await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+export async function revealRow(ctx: Ctx, n: { run: { manifest: { input: { path: string } } }; row: number; line?: number }): Promise<void> {
+  try {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(n.run.manifest.input.path));
+    const line = Math.max(0, (n.line ?? n.row + 1) - 1);
+    const range = doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
+    await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+  } catch (err) {
+    showError(ctx.log, `revealing row ${n.row} of ${n.run.manifest.input.path}`, err);
+  }
 }
 
-export async function openReport(tree: RunsTree, n?: { run: { runDir: string } }): Promise<void> {
-  const run = n?.run ?? (await tree.latestRun());
-  if (!run) return void vscode.window.showInformationMessage('Ticket Lens: cluster a CSV first.');
-  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(`${run.runDir}/summary.md`));
+export async function openReport(ctx: Ctx, tree: RunsTree, n?: { run: LoadedRun }): Promise<void> {
+  const run = await runOf(ctx, tree, n);
+  if (!run) return;
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(`${run.runDir}/summary.md`));
+  } catch (err) {
+    showError(ctx.log, `opening the report of ${run.runDir}`, err);
+  }
 }
 
-export async function openSummary(ctx: Ctx, tree: RunsTree, n?: { run: Parameters<typeof SummaryPanel.show>[1] }): Promise<void> {
-  const run = n?.run ?? (await tree.latestRun());
-  if (!run) return void vscode.window.showInformationMessage('Ticket Lens: cluster a CSV first.');
-  SummaryPanel.show(ctx, run, () => tree.refresh());
+export async function openSummary(ctx: Ctx, tree: RunsTree, n?: { run: LoadedRun }): Promise<void> {
+  const run = await runOf(ctx, tree, n);
+  if (run) SummaryPanel.show(ctx, run, () => tree.refresh());
 }

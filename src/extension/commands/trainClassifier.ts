@@ -5,11 +5,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ExportLabelsResult, TrainResult, type CsvPreview } from '../../shared/api';
+import { TrainResult, type CsvPreview, type ExportLabelsResult, type LoadedRun } from '../../shared/api';
 import type { Ctx } from '../ctx';
-import type { LoadedRunView, RunsTree } from '../views/runsTree';
+import type { RunsTree } from '../views/runsTree';
 import { guessTextColumn } from './clusterCsv';
 import { followJob } from './followJob';
+import { showError } from './showError';
 
 export interface TrainArgs {
   textColumn: string;
@@ -56,7 +57,7 @@ async function train(ctx: Ctx, csvPath: string, args: TrainArgs & { outPath: str
   );
   if (!outcome.ok) {
     if (outcome.cancelled) void vscode.window.showInformationMessage(`Ticket Lens: training ${outcome.message}`);
-    else void vscode.window.showErrorMessage(`Ticket Lens: ${outcome.message}`);
+    else showError(ctx.log, `training ${args.outPath}`, outcome.message);
     return undefined;
   }
   const r = TrainResult.parse(outcome.job.result);
@@ -65,7 +66,11 @@ async function train(ctx: Ctx, csvPath: string, args: TrainArgs & { outPath: str
   if (use) {
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.modelPath));
     const value = folder ? path.relative(folder.uri.fsPath, r.modelPath).split(path.sep).join('/') : r.modelPath;
-    await vscode.workspace.getConfiguration('ticketLens').update('classifierModel', value, folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.workspace.getConfiguration('ticketLens').update('classifierModel', value, folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    } catch (err) {
+      showError(ctx.log, `setting ticketLens.classifierModel to ${value}`, err);
+    }
   }
   return r;
 }
@@ -81,7 +86,7 @@ export async function trainClassifier(ctx: Ctx, uri?: vscode.Uri, args?: TrainAr
     try {
       chosen = await pickColumns(await (await ctx.client()).csvPreview(csv.fsPath, 20), csv);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Ticket Lens: ${(err as Error).message}`);
+      showError(ctx.log, `previewing ${csv.fsPath}`, err);
       return undefined;
     }
     if (!chosen) return undefined;
@@ -90,17 +95,18 @@ export async function trainClassifier(ctx: Ctx, uri?: vscode.Uri, args?: TrainAr
   return train(ctx, csv.fsPath, { ...chosen, outPath });
 }
 
-export async function useReviewedAsLabels(ctx: Ctx, tree: RunsTree, node?: { run: LoadedRunView }, opts?: { use?: boolean }): Promise<TrainResult | undefined> {
-  const run = node?.run ?? (await tree.latestRun());
-  if (!run) {
-    void vscode.window.showInformationMessage('Ticket Lens: cluster a CSV first.');
-    return undefined;
-  }
+export async function useReviewedAsLabels(ctx: Ctx, tree: RunsTree, node?: { run: LoadedRun }, opts?: { use?: boolean }): Promise<TrainResult | undefined> {
+  let run: LoadedRun | undefined;
   let exported: ExportLabelsResult;
   try {
+    run = node?.run ?? (await tree.latestRun());
+    if (!run) {
+      void vscode.window.showInformationMessage('Ticket Lens: cluster a CSV first.');
+      return undefined;
+    }
     exported = await (await ctx.client()).exportLabels({ runDir: run.runDir });
   } catch (err) {
-    void vscode.window.showErrorMessage(`Ticket Lens: ${(err as Error).message}`);
+    showError(ctx.log, `exporting the reviewed clusters${run ? ` of ${run.runDir}` : ''}`, err);
     return undefined;
   }
   ctx.log.info(`reviewed labels: ${exported.rows} rows, ${exported.labels.length} labels → ${exported.csvPath}`);

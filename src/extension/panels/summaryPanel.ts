@@ -5,15 +5,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { HostToWebview, RunView, WebviewToHost } from '../../shared/webviewProtocol';
+import { clusterName } from '../../shared/clusterName';
+import { topLevelPath } from '../../shared/clusterPath';
+import { MetricsFile, type LoadedRun } from '../../shared/run';
+import { WebviewToHost, type HostToWebview, type RunView } from '../../shared/webviewProtocol';
+import { errorMessage, showError } from '../commands/showError';
 import type { Ctx } from '../ctx';
-import { clusterName, type LoadedRunView } from '../views/runsTree';
 
 export class SummaryPanel {
   private static panels = new Map<string, SummaryPanel>();
   private readonly panel: vscode.WebviewPanel;
 
-  static show(ctx: Ctx, run: LoadedRunView, onChanged: () => void): SummaryPanel {
+  static show(ctx: Ctx, run: LoadedRun, onChanged: () => void): SummaryPanel {
     const existing = SummaryPanel.panels.get(run.runDir);
     if (existing) {
       existing.panel.reveal();
@@ -27,7 +30,7 @@ export class SummaryPanel {
 
   private constructor(
     private readonly ctx: Ctx,
-    private run: LoadedRunView,
+    private run: LoadedRun,
     private readonly onChanged: () => void,
   ) {
     const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
@@ -43,8 +46,16 @@ export class SummaryPanel {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>Ticket Lens clusters</title></head>
-<body><div id="app" data-nonce="${nonce}">Loading…</div><script type="module" nonce="${nonce}" src="${script}"></script></body></html>`;
-    this.panel.webview.onDidReceiveMessage((m: WebviewToHost) => void this.onMessage(m));
+<body><div id="app" data-nonce="${nonce}">Loading…</div><script type="module" nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
+    this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+      const m = WebviewToHost.safeParse(raw);
+      if (!m.success) {
+        this.ctx.log.warn(`summary: ignored a message from the webview: ${m.error.message}`);
+        return;
+      }
+      // A failed edit (e.g. a label the server refuses) must reach the user, not vanish in a promise.
+      this.onMessage(m.data).catch((err: unknown) => showError(this.ctx.log, `summary of ${this.run.runDir}: ${m.data.type}`, err));
+    });
     this.panel.onDidDispose(() => SummaryPanel.panels.delete(this.run.runDir));
   }
 
@@ -52,26 +63,22 @@ export class SummaryPanel {
     void this.panel.webview.postMessage(m);
   }
 
-  private async load(run: LoadedRunView): Promise<void> {
+  private async load(run: LoadedRun): Promise<void> {
     this.run = run;
     try {
       const client = await this.ctx.client();
       const points = await client.points(run.runDir);
       const top = run.clusters.filter((c) => c.depth === 1);
       const index = new Map(top.map((c, i) => [c.id, c.isNoise ? -1 : i]));
-      const metrics = await vscode.workspace.fs.readFile(vscode.Uri.file(`${run.runDir}/metrics.json`)).then(
-        (b) => JSON.parse(Buffer.from(b).toString('utf8')) as { topLevel?: { withNoise: { ari: number; nmi: number }; withoutNoise: { ari: number; nmi: number }; purity?: RunView['purity'] } },
-        () => ({}) as { topLevel?: undefined },
-      );
+      const metrics = await readMetrics(run.runDir);
+      const evaluation = metrics && 'topLevel' in metrics ? metrics.topLevel : undefined;
       const view: RunView = {
         runDir: run.runDir,
         title: run.manifest.input.path,
         rows: run.manifest.input.rows,
         labelColumn: run.manifest.input.labelColumn,
-        metrics: metrics.topLevel
-          ? { ari: metrics.topLevel.withNoise.ari, nmi: metrics.topLevel.withNoise.nmi, ariNoNoise: metrics.topLevel.withoutNoise.ari, nmiNoNoise: metrics.topLevel.withoutNoise.nmi }
-          : null,
-        purity: metrics.topLevel?.purity ?? [],
+        metrics: evaluation ? { ari: evaluation.withNoise.ari, nmi: evaluation.withNoise.nmi, ariNoNoise: evaluation.withoutNoise.ari, nmiNoNoise: evaluation.withoutNoise.nmi } : null,
+        purity: evaluation?.purity ?? [],
         clusters: run.clusters.map((c) => ({
           id: c.id,
           parent: c.parent,
@@ -82,14 +89,14 @@ export class SummaryPanel {
           isNoise: c.isNoise,
           reviewed: c.reviewed,
           keywords: c.keywords.map((k) => k.term),
-          examples: c.examples.map((e) => ({ row: e.row, text: e.text })),
+          examples: c.examples.map((e) => ({ row: e.row, line: e.line, text: e.text })),
           purity: c.purity ?? null,
         })),
-        points: { x: points.x, y: points.y, cluster: points.cluster.map((p) => index.get(p.split('.').slice(0, 2).join('.')) ?? -1), text: points.text },
+        points: { x: points.x, y: points.y, cluster: points.cluster.map((p) => index.get(topLevelPath(p)) ?? -1), text: points.text, row: points.row, line: points.line },
       };
       this.post({ type: 'run', run: view });
     } catch (err) {
-      this.post({ type: 'error', message: (err as Error).message });
+      this.post({ type: 'error', message: errorMessage(err) });
     }
   }
 
@@ -102,7 +109,20 @@ export class SummaryPanel {
       this.onChanged();
       await this.load(this.run);
     } else if (m.type === 'reveal') {
-      await vscode.commands.executeCommand('ticketLens.revealRow', { kind: 'example', run: this.run, row: m.row });
+      await vscode.commands.executeCommand('ticketLens.revealRow', { kind: 'example', run: this.run, row: m.row, line: m.line });
     }
   }
+}
+
+/** The run's metrics.json, validated; undefined when the run has none (no label column, or an older run). */
+async function readMetrics(runDir: string): Promise<MetricsFile | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(`${runDir}/metrics.json`));
+  } catch {
+    return undefined;
+  }
+  const parsed = MetricsFile.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+  if (!parsed.success) throw new Error(`${runDir}/metrics.json is not a valid metrics file: ${parsed.error.message}`);
+  return parsed.data;
 }

@@ -10,7 +10,7 @@
  * CPU and keeps one embedding cache for everything; `adaptVectors` is exported so the cluster engine
  * can cluster in the adapted space.
  */
-import { Prng } from '../cluster/umap/prng';
+import { Prng } from '../vectors/prng';
 import { scores } from '../cluster/metrics';
 import { AdamW, scheduledLr } from './optim';
 import { shuffleInPlace } from './split';

@@ -117,10 +117,10 @@ export async function classifyCsv(input: BatchInput, ctx: { service: ClassifySer
       const buf = Buffer.from(stringify(lines), 'utf8');
       await fh.write(buf);
       await fh.sync();
-      ckpt!.rowsDone = pending[pending.length - 1].row;
-      ckpt!.bytes += buf.length;
+      ckpt.rowsDone = pending[pending.length - 1].row;
+      ckpt.bytes += buf.length;
       await writeFileAtomic(ckptPath, JSON.stringify(ckpt));
-      ctx.progress?.({ stage: 'classifying', done: ckpt!.rowsDone, total });
+      ctx.progress?.({ stage: 'classifying', done: ckpt.rowsDone, total });
       pending = [];
     };
     ctx.progress?.({ stage: 'classifying', done: resumedAfterRow, total });

@@ -9,8 +9,8 @@ import { adaptVectors } from './adapter';
 import { forward, probabilities, type HeadShape } from './heads';
 import type { ModelData, ModelTask } from './modelFile';
 import { isRejected, rejectReason } from './reject';
-import { similarities, topK } from './similarity';
-import { topKSimilar, transpose } from '../cluster/knn';
+import { similarities, topK } from '../vectors/similarity';
+import { topKSimilar, transpose } from '../vectors/matmulTopK';
 
 /** Temperature of the kNN vote: exp(cosine / KNN_TEMPERATURE). */
 export const KNN_TEMPERATURE = 0.05;

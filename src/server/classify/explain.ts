@@ -8,7 +8,7 @@
  * so it is only done when asked, and on at most MAX_OCCLUDED_WORDS words.
  */
 import type { Explanation } from '../../shared/api';
-import { ENGLISH_STOP_WORDS } from '../cluster/stopwords';
+import { ENGLISH_STOP_WORDS } from '../vectors/stopwords';
 import type { Embedder } from '../embed/types';
 
 export const MAX_OCCLUDED_WORDS = 64;

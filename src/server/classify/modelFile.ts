@@ -7,7 +7,7 @@
  * reject threshold and the training metrics; the blobs hold the head weights (float32), the adapter
  * (float32) and the stored training examples' vectors (int8, one scale per vector) used for the kNN
  * blend, explanations and the reject option. A file made with another embedding model is refused on
- * load (embeddingIdentity.ts) with a message saying which model it needs.
+ * load (embeddingCheck.ts) with a message saying which model it needs.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -52,7 +52,7 @@ export const ModelHeader = z.object({
     dim: z.number().int(),
     dtype: z.string(),
   }),
-  /** Probe texts and their vectors when trained (embeddingIdentity.ts); absent in older files. */
+  /** Probe texts and their vectors when trained (embed/identity.ts); absent in older files. */
   fingerprint: EmbeddingFingerprint.optional(),
   params: TrainParams,
   tasks: z.array(ModelTask).min(1),

@@ -12,7 +12,7 @@ import type { Embedder } from '../embed/types';
 import { TrainedClassifier } from './classifier';
 import { margins, occlusion } from './explain';
 import { resolveLabelSets } from './labelSets';
-import { assertSameEmbedding } from './embeddingIdentity';
+import { assertSameEmbedding } from './embeddingCheck';
 import { loadModelFile } from './modelFile';
 import { buildPrototypes, zeroShotPredict, zeroShotScores, type Prototypes } from './zeroShot';
 

@@ -3,7 +3,7 @@
  * of every class with ≥ 2 rows goes to validation, at least one stays in training), shuffled with a
  * seeded PRNG so the split — and everything trained on it — is reproducible.
  */
-import { Prng } from '../cluster/umap/prng';
+import { Prng } from '../vectors/prng';
 
 export function shuffleInPlace<T>(a: T[] | Int32Array, rng: Prng): void {
   for (let i = a.length - 1; i > 0; i--) {

@@ -8,7 +8,7 @@
  * vectors, labels and parameters give a bit-identical head.
  */
 import type { TrainParams } from '../../shared/classify';
-import { Prng } from '../cluster/umap/prng';
+import { Prng } from '../vectors/prng';
 import { backward, forward, paramCount, probabilities, sigmoid, views, type HeadShape } from './heads';
 import { singleLabelScores, multiLabelScores } from './metrics';
 import { AdamW, scheduledLr } from './optim';

@@ -8,14 +8,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { JobProgress, TaskTrainSummary, TrainParams, TrainResult } from '../../shared/api';
 import { TicketLensError } from '../../shared/api';
-import { Prng } from '../cluster/umap/prng';
+import { Prng } from '../vectors/prng';
 import { assertNotInput } from '../data/atomic';
 import type { Embedder } from '../embed/types';
 import type { Logger } from '../log';
 import { adaptVectors, clusterAgreement, trainAdapter } from './adapter';
 import { TrainedClassifier } from './classifier';
 import { readLabelled, type LabelledTask, type TaskColumn } from './dataset';
-import { embeddingFingerprint } from './embeddingIdentity';
+import { embeddingFingerprint } from '../embed/identity';
 import { ModelHeader, saveModel, type ModelData, type ModelTask } from './modelFile';
 import { DEFAULT_REJECT_QUANTILE, quantile } from './reject';
 import { shuffleInPlace, stratifiedSplit } from './split';
@@ -124,9 +124,9 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
     const valLabels = split.val.map((r) => anchorTask.raw[r]);
     const cw = clusterAgreement(valX(raw), dim, valLabels, params.seed);
     const ca = clusterAgreement(valX(x), dim, valLabels, params.seed);
-    adapterReport = { valAccuracyWithout: without.valAccuracy, valAccuracyWith: heads[ti]!.valAccuracy, ariWithout: cw.ari, ariWith: ca.ari, nmiWithout: cw.nmi, nmiWith: ca.nmi };
+    adapterReport = { valAccuracyWithout: without.valAccuracy, valAccuracyWith: heads[ti].valAccuracy, ariWithout: cw.ari, ariWith: ca.ari, nmiWithout: cw.nmi, nmiWith: ca.nmi };
     ctx.log.info(
-      `adapter: validation accuracy ${without.valAccuracy.toFixed(4)} → ${heads[ti]!.valAccuracy.toFixed(4)}; k-means ARI ${cw.ari.toFixed(3)} → ${ca.ari.toFixed(3)}, NMI ${cw.nmi.toFixed(3)} → ${ca.nmi.toFixed(3)}`,
+      `adapter: validation accuracy ${without.valAccuracy.toFixed(4)} → ${heads[ti].valAccuracy.toFixed(4)}; k-means ARI ${cw.ari.toFixed(3)} → ${ca.ari.toFixed(3)}, NMI ${cw.nmi.toFixed(3)} → ${ca.nmi.toFixed(3)}`,
     );
   }
   for (let i = 0; i < data.tasks.length; i++) heads[i] ??= headFor(data.tasks[i], x);

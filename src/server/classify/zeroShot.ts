@@ -11,7 +11,7 @@
  */
 import type { LabelSet, TaskPrediction } from '../../shared/api';
 import type { Embedder } from '../embed/types';
-import { similarities, topK } from './similarity';
+import { similarities, topK } from '../vectors/similarity';
 
 /** Softmax temperature over cosine similarities. */
 export const ZERO_SHOT_TEMPERATURE = 0.03;

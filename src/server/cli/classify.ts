@@ -3,7 +3,7 @@
  * here names a classifier (a .tlc file or a shipped default); the embedding model directory is
  * `--embedding-model`.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { TicketLensError, TrainParams } from '../../shared/api';
 import { classifyCsv } from '../classify/batch';
 import { readLabelled } from '../classify/dataset';
@@ -13,12 +13,11 @@ import { trainModel } from '../classify/trainModel';
 import { assertNotInput, writeFileAtomic } from '../data/atomic';
 import { cacheRoot, defaultModelDir, loadEmbedder, type Embedder } from '../embed';
 import { createLogger } from '../log';
+import { addDeviceOptions, type DeviceFlags } from './options';
 import { createProgress } from './progress';
 
-interface EmbedFlags {
+interface EmbedFlags extends DeviceFlags {
   embeddingModel?: string;
-  device: 'auto' | 'cpu' | 'cuda';
-  dtype: 'q8' | 'fp32';
   cache: boolean;
   quiet?: boolean;
 }
@@ -26,10 +25,7 @@ interface EmbedFlags {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function addEmbeddingOptions(cmd: Command): Command {
-  return cmd
-    .option('--embedding-model <dir>', 'sentence-embedding model directory (default: $TICKET_LENS_MODEL_DIR or the model cache)')
-    .addOption(new Option('--device <device>', 'execution device').choices(['auto', 'cpu', 'cuda']).default('auto'))
-    .addOption(new Option('--dtype <dtype>', 'embedding model weights').choices(['q8', 'fp32']).default('q8'))
+  return addDeviceOptions(cmd.option('--embedding-model <dir>', 'sentence-embedding model directory (default: $TICKET_LENS_MODEL_DIR or the model cache)'), 'embedding model weights')
     .option('--no-cache', 'do not use the on-disk embedding cache')
     .option('--quiet', 'no progress output');
 }

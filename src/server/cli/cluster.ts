@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ClusterParams } from '../../shared/api';
 import { formatSweep } from '../cluster/autoSize';
 import { runClusterPipeline } from '../cluster/pipeline';
-import { checkOutDir, defaultRunDir } from '../cluster/runFolder';
+import { checkOutDir, defaultRunDir } from '../run/folder';
 import { cacheRoot, defaultModelDir, loadEmbedder } from '../embed';
 import { createLogger } from '../log';
 import { addModelOptions, type ModelFlags } from './options';

@@ -1,15 +1,23 @@
-/** Options shared by the commands that load the model. */
+/** Options shared by the commands that load the model; their choices are the contract's (shared/api.ts). */
 import { Option, type Command } from 'commander';
+import { Device, Dtype } from '../../shared/api';
 
-export interface ModelFlags {
+export interface DeviceFlags {
+  device: Device;
+  dtype: Dtype;
+}
+
+export interface ModelFlags extends DeviceFlags {
   model?: string;
-  device: 'auto' | 'cpu' | 'cuda';
-  dtype: 'q8' | 'fp32';
+}
+
+/** --device and --dtype. */
+export function addDeviceOptions(cmd: Command, weightsHelp = 'model weights'): Command {
+  return cmd
+    .addOption(new Option('--device <device>', 'execution device').choices(Device.options).default('auto' satisfies Device))
+    .addOption(new Option('--dtype <dtype>', weightsHelp).choices(Dtype.options).default('q8' satisfies Dtype));
 }
 
 export function addModelOptions(cmd: Command): Command {
-  return cmd
-    .option('--model <dir>', 'model directory (default: $TICKET_LENS_MODEL_DIR or the model cache)')
-    .addOption(new Option('--device <device>', 'execution device').choices(['auto', 'cpu', 'cuda']).default('auto'))
-    .addOption(new Option('--dtype <dtype>', 'model weights').choices(['q8', 'fp32']).default('q8'));
+  return addDeviceOptions(cmd.option('--model <dir>', 'model directory (default: $TICKET_LENS_MODEL_DIR or the model cache)'));
 }

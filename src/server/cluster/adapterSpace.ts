@@ -4,7 +4,7 @@
  * Selection) are mapped into the same space as the centroids.
  */
 import { adaptVectors } from '../classify/adapter';
-import { assertSameEmbedding } from '../classify/embeddingIdentity';
+import { assertSameEmbedding } from '../classify/embeddingCheck';
 import { loadModelFile } from '../classify/modelFile';
 import { resolveModelPath } from '../classify/service';
 import { TicketLensError } from '../../shared/api';

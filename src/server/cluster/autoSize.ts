@@ -4,15 +4,9 @@
  * validity (an MST approximation of DBCV that counts noise against coverage; see hdbscan/validity.ts).
  * Measured on Bitext (27 intents): validity peaked at the size with the best ARI against the intents.
  */
+import type { SweepRow } from '../../shared/api';
 import type { HdbscanOptions } from './types';
 import { hdbscanFromMst, type HdbscanDetail, type Mst } from './hdbscan';
-
-export interface SweepRow {
-  minClusterSize: number;
-  clusters: number;
-  noise: number;
-  validity: number;
-}
 
 export function candidateSizes(n: number): number[] {
   const fractions = [0.002, 0.004, 0.007, 0.01, 0.02, 0.04];

@@ -3,20 +3,16 @@
  * one atomic replace of clusters.json and run.json (and assignments.csv for a merge), so the extension
  * never writes run files itself: the server is their one writer.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
-import { TicketLensError, type ClusterRecord, type RunEdit } from '../../shared/api';
-import { writeFileAtomic } from '../data/atomic';
-import { loadRun, saveClusters } from './runFolder';
+import { isAncestorOrSelf, TicketLensError, type ClusterRecord, type RunEdit } from '../../shared/api';
+import { readAssignments, writeAssignments } from '../run/assignmentsCsv';
+import { loadRun, saveClusters } from '../run/folder';
 
 export async function applyEdits(runDir: string, edits: readonly RunEdit[]): Promise<ClusterRecord[]> {
   const run = await loadRun(runDir);
   let clusters = run.clusters;
   const find = (id: string) => {
     const c = clusters.find((k) => k.id === id);
-    if (!c) throw new TicketLensError('bad_input', `${run.dir}: there is no cluster ${id}.`);
+    if (!c) throw new TicketLensError('bad_input', `${run.runDir}: there is no cluster ${id}.`);
     return c;
   };
   const renames = new Map<string, string>();
@@ -41,18 +37,17 @@ export async function applyEdits(runDir: string, edits: readonly RunEdit[]): Pro
       into.reviewed = false;
       const gone = new Set(rest.map((c) => c.id));
       // Sub-clusters of merged clusters go with them (their paths no longer exist).
-      clusters = clusters.filter((c) => !gone.has(c.id) && ![...gone].some((g) => c.id.startsWith(`${g}.`)));
+      clusters = clusters.filter((c) => ![...gone].some((g) => isAncestorOrSelf(g, c.id)));
       for (const g of gone) renames.set(g, into.id);
     }
   }
   if (renames.size) {
-    const path = join(run.dir, 'assignments.csv');
-    const rows = parse(await readFile(path), { columns: true }) as Record<string, string>[];
+    const rows = await readAssignments(run.runDir);
     for (const r of rows) {
-      for (const [from, to] of renames) if (r.cluster === from || r.cluster.startsWith(`${from}.`)) r.cluster = to;
+      for (const [from, to] of renames) if (isAncestorOrSelf(from, r.cluster)) r.cluster = to;
     }
-    await writeFileAtomic(path, stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) }));
+    await writeAssignments(run.runDir, rows, !!run.manifest.input.labelColumn);
   }
-  await saveClusters(run.dir, clusters, run.manifest);
+  await saveClusters(run.runDir, clusters, run.manifest);
   return clusters;
 }

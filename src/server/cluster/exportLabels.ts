@@ -4,53 +4,45 @@
  * a reviewed sub-cluster refines its reviewed parent — becomes `text,label`. Clusters that share a label
  * form one class. The CSV is what `train` reads; the run folder's own files are left as they are.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { ExportLabelsRequest, TicketLensError, type ClusterRecord, type ExportLabelsResult } from '../../shared/api';
+import { ancestorPaths, keywordName, labelOf, TicketLensError, type ClusterRecord, type ExportLabelsRequestParsed, type ExportLabelsResult } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
-import { loadRun } from './runFolder';
+import { readAssignments } from '../run/assignmentsCsv';
+import { loadRun, RUN_FILES } from '../run/folder';
 
-type Parsed = ReturnType<typeof ExportLabelsRequest.parse>;
+/** Unlabelled clusters, when they count, are named by this many keywords. */
+const KEYWORD_TERMS = 3;
 
-function labelOf(c: ClusterRecord, reviewedOnly: boolean): string | null {
+/** The class a cluster's rows get: its label; when unreviewed clusters count too, else its keywords. */
+function classOf(c: ClusterRecord, reviewedOnly: boolean): string | null {
   if (c.isNoise || (reviewedOnly && !c.reviewed)) return null;
-  const label = c.label?.trim() || (reviewedOnly ? '' : c.keywords.slice(0, 3).map((k) => k.term).join(', '));
-  return label || null;
+  return labelOf(c) ?? (reviewedOnly ? null : keywordName(c, KEYWORD_TERMS) || null);
 }
 
-/** The ancestors of a cluster path, deepest first: root.3.1 → root.3.1, root.3. */
-function ancestors(path: string): string[] {
-  const parts = path.split('.');
-  const out: string[] = [];
-  for (let i = parts.length; i >= 2; i--) out.push(parts.slice(0, i).join('.'));
-  return out;
-}
-
-export async function exportReviewedLabels(input: Parsed): Promise<ExportLabelsResult> {
+export async function exportReviewedLabels(input: ExportLabelsRequestParsed): Promise<ExportLabelsResult> {
   const run = await loadRun(input.runDir);
-  const outPath = resolve(input.outPath ?? join(run.dir, 'reviewed-labels.csv'));
+  const outPath = resolve(input.outPath ?? join(run.runDir, 'reviewed-labels.csv'));
   // The export is always a new file: the user's CSV is never modified, and a run file replaced by
   // text,label rows would break the run the extension is showing.
   const guarded: [string, string][] = [
     [resolve(run.manifest.input.path), "the run's input CSV"],
-    ...['run.json', 'clusters.json', 'assignments.csv', 'metrics.json', 'summary.md'].map((f): [string, string] => [join(run.dir, f), `the run's own ${f}`]),
+    ...RUN_FILES.map((f): [string, string] => [join(run.runDir, f), `the run's own ${f}`]),
   ];
   const clash = guarded.find(([p]) => p === outPath);
   if (clash) throw new TicketLensError('bad_input', `outPath ${outPath} is ${clash[1]}; choose another file (inputs are never modified).`);
 
   const counting = new Map<string, string>();
   for (const c of run.clusters) {
-    const l = labelOf(c, input.reviewedOnly);
+    const l = classOf(c, input.reviewedOnly);
     if (l !== null) counting.set(c.id, l);
   }
   if (counting.size === 0) {
     throw new TicketLensError(
       'bad_input',
       input.reviewedOnly
-        ? `${run.dir}: no cluster is both labelled and marked reviewed. Mark clusters as reviewed first (rename them if they have no label).`
-        : `${run.dir}: no cluster has a label or keywords.`,
+        ? `${run.runDir}: no cluster is both labelled and marked reviewed. Mark clusters as reviewed first (rename them if they have no label).`
+        : `${run.runDir}: no cluster has a label or keywords.`,
     );
   }
   // One class per label, whatever its case or spacing; the first spelling met is kept.
@@ -66,11 +58,11 @@ export async function exportReviewedLabels(input: Parsed): Promise<ExportLabelsR
   }
   const labelFor = (id: string) => canonical.get(counting.get(id)!.toLowerCase().replace(/\s+/g, ' '))!;
 
-  const rows = parse(await readFile(join(run.dir, 'assignments.csv')), { columns: true }) as Record<string, string>[];
+  const rows = await readAssignments(run.runDir);
   const out: { text: string; label: string }[] = [];
   let skipped = 0;
   for (const r of rows) {
-    const hit = ancestors(r.cluster ?? '').find((a) => counting.has(a));
+    const hit = ancestorPaths(r.cluster).find((a) => counting.has(a));
     if (!hit) {
       skipped++;
       continue;
@@ -83,7 +75,7 @@ export async function exportReviewedLabels(input: Parsed): Promise<ExportLabelsR
   if (used.length < 2) {
     throw new TicketLensError(
       'bad_input',
-      `A classifier needs at least two labels; the reviewed clusters of ${run.dir} give ${used.length === 1 ? `only "${used[0].label}"` : 'none'}. Review clusters with different labels.`,
+      `A classifier needs at least two labels; the reviewed clusters of ${run.runDir} give ${used.length === 1 ? `only "${used[0].label}"` : 'none'}. Review clusters with different labels.`,
     );
   }
   await writeFileAtomic(outPath, stringify(out, { header: true, columns: ['text', 'label'] }));

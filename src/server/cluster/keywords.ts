@@ -5,10 +5,12 @@
  * clusters. Terms are 1–2-grams after lower-casing and English stop-word removal, as BERTopic's
  * default CountVectorizer(ngram_range=(1, 2), stop_words="english").
  */
-import type { ClusterRecord } from '../../shared/api';
-import { ENGLISH_STOP_WORDS } from './stopwords';
+import type { Keyword } from '../../shared/api';
+import { ENGLISH_STOP_WORDS } from '../vectors/stopwords';
+import type { Representer } from './stages';
 
-type Keyword = ClusterRecord['keywords'][number];
+/** Keywords kept per cluster. */
+export const KEYWORDS_PER_CLUSTER = 10;
 
 export function terms(text: string): string[] {
   // scikit-learn's default token pattern: words of 2+ word characters.
@@ -29,7 +31,7 @@ export function ctfidf(texts: readonly string[], classOf: ArrayLike<number>, top
   for (let i = 0; i < texts.length; i++) {
     const c = classOf[i];
     let m = counts.get(c);
-    if (!m) counts.set(c, (m = new Map()));
+    if (!m) counts.set(c, (m = new Map<string, number>()));
     const ts = terms(texts[i]);
     totals.set(c, (totals.get(c) ?? 0) + ts.length);
     for (const t of ts) {
@@ -50,3 +52,8 @@ export function ctfidf(texts: readonly string[], classOf: ArrayLike<number>, top
   }
   return out;
 }
+
+/** The default representer: c-TF-IDF among the sibling clusters it is given. */
+export const ctfidfRepresenter: Representer = {
+  represent: (docs, classOf) => Promise.resolve(ctfidf(docs, classOf, KEYWORDS_PER_CLUSTER)),
+};

@@ -1,45 +1,18 @@
 /**
  * Exact cosine kNN of unit vectors, blocked through onnxruntime-node: scores = Q · Xᵀ for a block of
- * queries, then TopK, in one small ONNX graph, so the n × n similarity matrix never exists and the
- * heavy lifting runs in MLAS on every core. Exact (recall 1.0), unlike umap-js's random-projection
- * kNN whose recall fell to 0.79 at 27k (shared/notes/measurements.md). Measured by
+ * queries, then TopK, in one small ONNX graph (vectors/matmulTopK.ts), so the n × n similarity matrix
+ * never exists and the heavy lifting runs in MLAS on every core. Exact (recall 1.0), unlike umap-js's
+ * random-projection kNN whose recall fell to 0.79 at 27k (docs/measurements/knn.md). Measured by
  * scripts/bench-umap.mjs on 24,635 unique Bitext MiniLM vectors, 2 threads: 2.2–2.4 s, recall@15 1.0
  * (umap-learn's NN-descent, warmed up: 0.7 s, approximate). It is O(n²·d): ~16× that at 100k points,
  * where an NN-descent would start to pay; at the product's sizes exactness is affordable and removes
  * one source of run-to-run difference. Exact and near duplicates are fine: the point itself is
  * dropped wherever TopK (ties by index) places it, so a twin at distance 0 may come first.
  */
-import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { TicketLensError } from '../../shared/api';
-import { buildModel, FLOAT, INT64 } from './onnxGraph';
+import { BLOCK, matmulTopKSession, transpose } from '../vectors/matmulTopK';
 import type { KnnGraph } from './types';
-
-const BLOCK = 1024;
-
-let sessionPromise: Promise<ort.InferenceSession> | null = null;
-
-function knnSession(): Promise<ort.InferenceSession> {
-  sessionPromise ??= ort.InferenceSession.create(
-    buildModel(
-      [
-        { op: 'MatMul', inputs: ['Q', 'XT'], outputs: ['S'] },
-        { op: 'TopK', inputs: ['S', 'K'], outputs: ['V', 'I'], intAttrs: { axis: -1, largest: 1, sorted: 1 } },
-      ],
-      [
-        { name: 'Q', elemType: FLOAT, dims: ['q', 'd'] },
-        { name: 'XT', elemType: FLOAT, dims: ['d', 'n'] },
-        { name: 'K', elemType: INT64, dims: [1] },
-      ],
-      [
-        { name: 'V', elemType: FLOAT, dims: ['q', 'k'] },
-        { name: 'I', elemType: INT64, dims: ['q', 'k'] },
-      ],
-    ),
-    { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' },
-  );
-  return sessionPromise;
-}
 
 export interface KnnOptions {
   signal?: AbortSignal;
@@ -56,7 +29,7 @@ export async function exactKnn(vectors: Float32Array, n: number, dim: number, k:
   const distances = new Float32Array(n * Math.max(kk, 0));
   if (kk <= 0) return { n, k: 0, indices, distances };
   const xt = transpose(vectors, n, dim);
-  const session = await knnSession();
+  const session = await matmulTopKSession();
   const XT = new ort.Tensor('float32', xt, [dim, n]);
   // One extra: the point itself is (almost always) its own best match.
   const take = Math.min(kk + 1, n);
@@ -83,37 +56,4 @@ export async function exactKnn(vectors: Float32Array, n: number, dim: number, k:
     opts.onProgress?.(start + rows, n);
   }
   return { n, k: kk, indices, distances };
-}
-
-/** Row-major n × dim → dim × n, the layout the graph's right-hand side wants. */
-export function transpose(vectors: Float32Array, n: number, dim: number): Float32Array {
-  const xt = new Float32Array(dim * n);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) xt[d * n + i] = vectors[i * dim + d];
-  return xt;
-}
-
-/**
- * The k most similar base vectors (by dot product) of each of nq queries, most similar first, through
- * the same graph: used by the classifier's kNN vote and reject option, where a JS loop over ~5,000
- * stored examples made 100 tickets take 250 ms (bench:classify) and MLAS takes a few.
- */
-export async function topKSimilar(queries: Float32Array, nq: number, baseT: Float32Array, n: number, dim: number, k: number): Promise<{ indices: Int32Array; values: Float32Array; k: number }> {
-  const take = Math.min(k, n);
-  const indices = new Int32Array(nq * take);
-  const values = new Float32Array(nq * take);
-  if (take === 0 || nq === 0) return { indices, values, k: take };
-  const session = await knnSession();
-  const XT = new ort.Tensor('float32', baseT, [dim, n]);
-  const K = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
-  for (let start = 0; start < nq; start += BLOCK) {
-    const rows = Math.min(BLOCK, nq - start);
-    const out = await session.run({ Q: new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim]), XT, K });
-    const V = out.V.data as Float32Array;
-    const I = out.I.data as BigInt64Array;
-    for (let i = 0; i < rows * take; i++) {
-      indices[start * take + i] = Number(I[i]);
-      values[start * take + i] = V[i];
-    }
-  }
-  return { indices, values, k: take };
 }

@@ -1,40 +1,10 @@
 /**
  * External evaluation of a clustering against a label column: ARI, NMI (arithmetic normalisation, as
  * scikit-learn's default), homogeneity, completeness, V-measure, per-label purity and the contingency
- * table — each with noise counted (noise as one more cluster) and with noise rows excluded.
+ * table — each with noise counted (noise as one more cluster) and with noise rows excluded. The
+ * shapes are metrics.json's (shared/run.ts).
  */
-
-export interface Contingency {
-  labels: string[];
-  clusters: string[];
-  /** counts[labelIndex][clusterIndex] */
-  counts: number[][];
-}
-
-export interface Scores {
-  n: number;
-  ari: number;
-  nmi: number;
-  homogeneity: number;
-  completeness: number;
-  vMeasure: number;
-}
-
-export interface LabelPurity {
-  label: string;
-  size: number;
-  /** The cluster holding most of the label's rows, and the share of the label it holds. */
-  cluster: string;
-  share: number;
-}
-
-export interface Evaluation {
-  withNoise: Scores;
-  withoutNoise: Scores;
-  noiseRows: number;
-  purity: LabelPurity[];
-  contingency: Contingency;
-}
+import type { ClusterScores, Contingency, Evaluation } from '../../shared/api';
 
 const comb2 = (x: number) => (x * (x - 1)) / 2;
 
@@ -54,7 +24,7 @@ function entropy(sums: number[], n: number): number {
   return h;
 }
 
-export function scores(truth: readonly string[], pred: readonly string[]): Scores {
+export function scores(truth: readonly string[], pred: readonly string[]): ClusterScores {
   const n = truth.length;
   if (n === 0) return { n: 0, ari: 0, nmi: 0, homogeneity: 0, completeness: 0, vMeasure: 0 };
   const { counts } = contingency(truth, pred);

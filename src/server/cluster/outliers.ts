@@ -3,6 +3,8 @@
  * to (cosine, in embedding space), when that similarity reaches the threshold. The original noise
  * flag is kept (assignments.csv `was_noise`), so nothing about the clustering is hidden.
  */
+import { centroid } from './examples';
+
 export function reassignOutliers(
   labels: Int32Array,
   vectors: Float32Array,
@@ -32,4 +34,11 @@ export function reassignOutliers(
     }
   }
   return { labels: out, reassigned };
+}
+
+/** Reassigns the noise of one level's labels (clusters 0..nClusters−1) to the centroids of its clusters. */
+export function reassignNoise(labels: Int32Array, nClusters: number, vectors: Float32Array, dim: number, threshold: number): { labels: Int32Array; reassigned: number } {
+  const members: number[][] = Array.from({ length: nClusters }, () => []);
+  labels.forEach((l, i) => l >= 0 && members[l].push(i));
+  return reassignOutliers(labels, vectors, dim, members.map((m) => centroid(vectors, dim, m)), threshold);
 }

@@ -5,9 +5,11 @@
  * (temperature 0.05 on cosine), so a text between two clusters gets a low one. Centroids live in
  * clusters.json, so no vectors need to be kept with the run.
  */
-import type { ClusterRecord, Prediction } from '../../shared/api';
+import { keywordName, labelOf, type ClusterRecord, type Prediction } from '../../shared/api';
 
 const TEMPERATURE = 0.05;
+/** An unlabelled cluster's prediction is named by this many keywords (short enough for a hover). */
+const KEYWORD_TERMS = 3;
 
 function cosine(v: Float32Array, o: number, dim: number, c: readonly number[]): number {
   let s = 0;
@@ -41,7 +43,7 @@ export function predictClusters(vectors: Float32Array, dim: number, clusters: re
       bestSim = sims[k];
       level = children.get(best.id) ?? [];
     }
-    out.push({ path: best?.id ?? null, label: best ? (best.label ?? best.keywords.slice(0, 3).map((w) => w.term).join(', ')) : null, similarity: bestSim, probability });
+    out.push({ path: best?.id ?? null, label: best ? (labelOf(best) ?? keywordName(best, KEYWORD_TERMS)) : null, similarity: bestSim, probability });
   }
   return out;
 }

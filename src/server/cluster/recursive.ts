@@ -1,13 +1,20 @@
 /**
- * Clustering as a tree of paths: `root.0`, `root.0.1`, `root.0.noise`. One level = kNN → UMAP →
- * HDBSCAN over a set of unique texts; a cluster holding at least minClusterPct % of its parent's rows
- * is clustered again inside, to the requested depth. Clusters are numbered by size, largest first.
+ * Clustering as a tree of paths: `root.0`, `root.0.1`, `root.0.noise`. One level = reduce → cluster
+ * over a set of unique texts; a cluster holding at least minClusterPct % of its parent's rows is
+ * clustered again inside, to the requested depth, so small clusters are not split into fragments.
  */
-import type { ClusterParams } from '../../shared/api';
-import { hdbscan, buildMst, type HdbscanDetail } from './hdbscan';
-import { exactKnn } from './knn';
-import { sweepMinClusterSize, type SweepRow } from './autoSize';
-import { umapLayouts } from './umap';
+import { childPath, isNoisePath, pathAtDepth, type ClusterParams, type SweepRow } from '../../shared/api';
+import type { ClusterStages, StageHooks } from './stages';
+
+/** A level with fewer unique texts is not split further: too few for a kNN graph and a density estimate. */
+export const MIN_SUBCLUSTER_INPUT = 30;
+
+/** The unique texts' vectors, and how many input rows each text stands for (shares are in rows). */
+export interface TextSpace {
+  vectors: Float32Array;
+  dim: number;
+  rowsPerText: ArrayLike<number>;
+}
 
 export interface LevelResult {
   /** For each member (index into `members`): cluster number at this level, −1 for noise. */
@@ -21,11 +28,7 @@ export interface LevelResult {
   map: Float32Array | null;
 }
 
-export interface StageHooks {
-  signal?: AbortSignal;
-  stage(name: string, done?: number, total?: number): void;
-  time(name: string, ms: number): void;
-}
+type LevelStages = Pick<ClusterStages, 'reducer' | 'clusterer'>;
 
 function gather(vectors: Float32Array, dim: number, members: readonly number[]): Float32Array {
   const out = new Float32Array(members.length * dim);
@@ -33,57 +36,58 @@ function gather(vectors: Float32Array, dim: number, members: readonly number[]):
   return out;
 }
 
-/** Renumbers clusters by size, largest first (noise stays −1). */
-function bySize(r: HdbscanDetail): HdbscanDetail {
-  const sizes = new Array<number>(r.nClusters).fill(0);
-  for (const l of r.labels) if (l >= 0) sizes[l]++;
-  const order = sizes.map((s, c) => [s, c]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  const rank = new Int32Array(r.nClusters);
-  order.forEach(([, c], i) => (rank[c] = i));
-  return { ...r, labels: r.labels.map((l) => (l >= 0 ? rank[l] : -1)), persistence: Float64Array.from(order, ([, c]) => r.persistence[c]) };
-}
-
+/** One level: the members' vectors reduced, then clustered. */
 export async function clusterLevel(
-  vectors: Float32Array,
-  dim: number,
+  space: Pick<TextSpace, 'vectors' | 'dim'>,
   members: readonly number[],
   params: ClusterParams,
-  opts: { top: boolean; minClusterSize: number | 'auto'; hooks: StageHooks },
+  opts: { top: boolean; minClusterSize: number | 'auto' },
+  stages: LevelStages,
+  hooks: StageHooks,
 ): Promise<LevelResult> {
-  const { hooks } = opts;
+  const { vectors, dim } = space;
   const n = members.length;
-  const sub = opts.top && members.length * dim === vectors.length ? vectors : gather(vectors, dim, members);
-  let t = Date.now();
-  hooks.stage(opts.top ? 'kNN graph' : 'sub-clusters: kNN');
-  const knn = await exactKnn(sub, n, dim, params.nNeighbors, { signal: hooks.signal });
-  if (opts.top) hooks.time('knn', Date.now() - t);
+  const sub = opts.top && n * dim === vectors.length ? vectors : gather(vectors, dim, members);
+  const reduced = await stages.reducer.reduce({ vectors: sub, n, dim, params, top: opts.top }, hooks);
+  const c = await stages.clusterer.cluster({ points: reduced.layout, n, dim: reduced.dim, minClusterSize: opts.minClusterSize, params, top: opts.top }, hooks);
+  return { ...c, map: reduced.map };
+}
 
-  t = Date.now();
-  hooks.stage(opts.top ? 'UMAP (5-d and 2-d map)' : 'sub-clusters: UMAP');
-  const layouts = [{ nComponents: Math.min(params.nComponents, Math.max(2, n - 2)), nNeighbors: params.nNeighbors, minDist: 0, seed: params.seed }];
-  if (opts.top) layouts.push({ nComponents: 2, nNeighbors: params.nNeighbors, minDist: 0.1, seed: params.seed });
-  const [layout, map] = await umapLayouts(knn, layouts, hooks.signal);
-  if (opts.top) hooks.time('umap', Date.now() - t);
-
-  t = Date.now();
-  hooks.stage(opts.top ? 'HDBSCAN' : 'sub-clusters: HDBSCAN');
-  if (hooks.signal?.aborted) throw hooks.signal.reason;
-  const base = { minSamples: params.minSamples ?? 10, clusterSelectionMethod: params.selection, clusterSelectionEpsilon: params.epsilon };
-  const d = layouts[0].nComponents;
-  let r: HdbscanDetail;
-  let chosen: number;
-  let sweep: SweepRow[] | null = null;
-  if (opts.minClusterSize === 'auto') {
-    const mst = buildMst(layout, n, d, Math.min(base.minSamples, n));
-    const s = sweepMinClusterSize(mst, n, { ...base, minSamples: Math.min(base.minSamples, n) });
-    r = s.best;
-    chosen = s.chosen;
-    sweep = s.table;
-  } else {
-    chosen = Math.min(opts.minClusterSize, Math.max(2, n));
-    r = hdbscan(layout, n, d, { ...base, minSamples: Math.min(base.minSamples, n), minClusterSize: chosen });
+/** Members grouped by their path cut to `depth` levels, in first-seen order. */
+function groupsAt(pathOf: readonly string[], members: readonly number[], depth: number): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  for (const u of members) {
+    const p = pathAtDepth(pathOf[u], depth);
+    let list = m.get(p);
+    if (!list) m.set(p, (list = []));
+    list.push(u);
   }
-  if (opts.top) hooks.time('hdbscan', Date.now() - t);
-  r = bySize(r);
-  return { labels: r.labels, probabilities: r.probabilities, outlierScores: r.outlierScores, nClusters: r.nClusters, minClusterSize: chosen, sweep, map: map ?? null };
+  return m;
+}
+
+/**
+ * Splits the top-level clusters of `topPaths` (one path per unique text) into sub-clusters, level by
+ * level down to params.depth, and returns every text's leaf path. A cluster is split only when it
+ * has MIN_SUBCLUSTER_INPUT texts and holds minClusterPct % of its parent's rows (the whole input for a
+ * top-level cluster); a split that finds fewer than two clusters is dropped.
+ */
+export async function subdivide(space: TextSpace, topPaths: readonly string[], params: ClusterParams, stages: LevelStages, hooks: StageHooks): Promise<string[]> {
+  const pathOf = [...topPaths];
+  const rowsIn = (members: readonly number[]) => members.reduce((s, u) => s + space.rowsPerText[u], 0);
+  const all = pathOf.map((_, u) => u);
+  const queue = [...groupsAt(pathOf, all, 1)]
+    .filter(([p]) => !isNoisePath(p))
+    .map(([path, members]) => ({ path, members, depth: 1, parentRows: rowsIn(all) }));
+  while (queue.length) {
+    const { path, members, depth, parentRows } = queue.shift()!;
+    if (depth >= params.depth || members.length < MIN_SUBCLUSTER_INPUT) continue;
+    const rows = rowsIn(members);
+    if ((rows / Math.max(1, parentRows)) * 100 < params.minClusterPct) continue;
+    const mcs = Math.max(5, Math.round(members.length / 10));
+    const sub = await clusterLevel(space, members, params, { top: false, minClusterSize: mcs }, stages, hooks);
+    if (sub.nClusters < 2) continue;
+    members.forEach((u, i) => (pathOf[u] = childPath(path, sub.labels[i])));
+    for (const [p, m] of groupsAt(pathOf, members, depth + 1)) if (!isNoisePath(p)) queue.push({ path: p, members: m, depth: depth + 1, parentRows: rows });
+  }
+  return pathOf;
 }

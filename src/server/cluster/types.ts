@@ -1,7 +1,7 @@
 /**
- * The stage contracts of the cluster engine (BERTopic-style row of swappable stages:
- * knn → umap → hdbscan → keywords). Every stage takes plain typed arrays and options and returns
- * plain data; none reads settings or writes files.
+ * The data the cluster engine's algorithms exchange: the kNN graph, UMAP's and HDBSCAN's options and
+ * results. Plain typed arrays, so each algorithm can be tested and benchmarked on its own; the stage
+ * objects the pipeline wires together are in stages.ts.
  */
 
 /** k nearest neighbours of each of n points, self excluded, nearest first. Row-major n × k. */

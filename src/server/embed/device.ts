@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { TicketLensError, type Device } from '../../shared/api';
+import { TicketLensError, type ActiveDevice, type Device } from '../../shared/api';
 
 export interface DeviceChoice {
   requested: Device;
-  active: 'cpu' | 'cuda';
+  active: ActiveDevice;
   reason: string;
 }
 

@@ -2,7 +2,7 @@
  * The sentence embedder: the model's own tokenizer from @huggingface/transformers, and the ONNX graph
  * run by onnxruntime-node directly, mean-pooled and L2-normalised (what sentence-transformers does
  * for all-MiniLM-L6-v2). We call onnxruntime-node ourselves rather than through a transformers.js
- * pipeline because it measured ~30% faster on this machine (shared/notes/measurements.md: 216 vs
+ * pipeline because it measured ~30% faster on this machine (docs/measurements/embedding.md: 216 vs
  * 164 sentences/s at batch 1, q8), and it lets us overlap tokenising the next batch with running the
  * current one.
  *

@@ -1,5 +1,5 @@
 /** What every consumer of embeddings (server routes, CLI, cluster and classify engines) codes against. */
-import type { Device, Dtype } from '../../shared/api';
+import type { ActiveDevice, Device, Dtype } from '../../shared/api';
 
 export interface EmbedderInfo {
   modelId: string;
@@ -8,7 +8,7 @@ export interface EmbedderInfo {
   modelHash: string;
   dim: number;
   dtype: Dtype;
-  device: { requested: Device; active: 'cpu' | 'cuda'; reason: string };
+  device: { requested: Device; active: ActiveDevice; reason: string };
   maxLength: number;
 }
 
@@ -20,6 +20,8 @@ export interface EmbedOptions {
 
 export interface Embedder {
   readonly info: EmbedderInfo;
+  /** The on-disk cache's counters: null without a cache (absent for an embedder that never has one). */
+  readonly cacheStats?: { readonly hits: number } | null;
   /** L2-normalised vectors, row-major, texts.length × dim, in input order. */
   embed(texts: readonly string[], opts?: EmbedOptions): Promise<Float32Array>;
   dispose(): Promise<void>;

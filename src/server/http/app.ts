@@ -80,6 +80,6 @@ export async function buildApp(ctx: ServerContext, token: string): Promise<Fasti
     [{ method: 'GET', path: jobEventsPath, summary: "Server-sent events of a job's state and progress until it ends", tag: 'jobs', contentType: 'text/event-stream' }],
     ctx.version,
   );
-  app.get('/openapi.json', async () => openapi);
+  app.get('/openapi.json', () => Promise.resolve(openapi));
   return app;
 }

@@ -24,10 +24,11 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, R extends z.ZodType 
   response: R;
   /** Status for a successful response (default 200; 202 for job submissions). */
   status?: number;
-  handler(input: RouteInput<z.infer<B>>, ctx: ServerContext): Promise<z.infer<R>>;
+  /** May return at once: only handlers that wait on something are async. */
+  handler(input: RouteInput<z.infer<B>>, ctx: ServerContext): z.infer<R> | Promise<z.infer<R>>;
 }
 
 /** Keeps the schema types of a route literal while collecting routes of different shapes in one array. */
 export function defineRoute<B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<B, R>): RouteSpec {
-  return spec as unknown as RouteSpec;
+  return spec;
 }

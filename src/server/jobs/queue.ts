@@ -45,7 +45,7 @@ export class InProcessJobQueue implements JobQueue {
       finishedAt: null,
       error: null,
     };
-    const entry: Entry = { info, runner: runner as JobRunner<unknown>, controller: new AbortController(), done, resolve };
+    const entry: Entry = { info, runner, controller: new AbortController(), done, resolve };
     this.jobs.set(info.id, entry);
     this.waiting.push(entry);
     this.emit(entry);

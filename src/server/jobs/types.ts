@@ -5,7 +5,7 @@ import type { Logger } from '../log';
 export interface JobContext {
   /** Aborted when the user cancels the job or the server shuts down; stages check it between steps. */
   signal: AbortSignal;
-  progress(p: JobProgress): void;
+  progress: (p: JobProgress) => void;
   log: Logger;
 }
 

@@ -4,13 +4,12 @@
  * key, or where the API keeps failing, clusters get keyword labels and the run says so; nothing else
  * breaks. The API key is used for the client and nothing else: never logged, stored or put in an error.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { parse } from 'csv-parse/sync';
 import pLimit from 'p-limit';
-import { TicketLensError, type ClusterRecord, type LabelEstimate, type LabelOptions, type LabelPreview, type LabelResult } from '../../shared/api';
-import { loadRun, saveClusters, type LoadedRun } from '../cluster/runFolder';
+import { ancestorPaths, keywordLabel, TicketLensError, type ClusterRecord, type LabelEstimate, type LabelOptions, type LabelPreview, type LabelResult, type LoadedRun } from '../../shared/api';
+import { readAssignments } from '../run/assignmentsCsv';
+import { loadRun, saveClusters } from '../run/folder';
 import type { Logger } from '../log';
 import { LabelCache } from './cache';
 import { askForLabel, InvalidLabelOutput } from './claude';
@@ -29,17 +28,11 @@ export interface LabelDeps {
   redactor?: PromptInput['redactor'];
 }
 
-export function keywordLabel(c: ClusterRecord): string {
-  return c.keywords.filter((k) => !k.term.includes(' ')).slice(0, 3).map((k) => k.term).join(', ') || c.id;
-}
-
-function memberTexts(run: LoadedRun): Map<string, string[]> {
-  const rows = parse(readFileSync(join(run.dir, 'assignments.csv')), { columns: true }) as { cluster: string; text: string }[];
+/** The texts of every cluster, a sub-cluster's also counted in its ancestors, in file order. */
+async function memberTexts(run: LoadedRun): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for (const r of rows) {
-    const parts = r.cluster.split('.');
-    for (let k = 2; k <= parts.length; k++) {
-      const p = parts.slice(0, k).join('.');
+  for (const r of await readAssignments(run.runDir)) {
+    for (const p of ancestorPaths(r.cluster).reverse()) {
       let list = out.get(p);
       if (!list) out.set(p, (list = []));
       list.push(r.text);
@@ -50,21 +43,21 @@ function memberTexts(run: LoadedRun): Map<string, string[]> {
 
 const pending = (c: ClusterRecord) => !c.isNoise && c.labelSource !== 'llm' && c.labelSource !== 'user';
 
-function prompts(run: LoadedRun, targets: ClusterRecord[], redact: boolean): BuiltPrompt[] {
-  const texts = memberTexts(run);
+async function prompts(run: LoadedRun, targets: ClusterRecord[], redact: boolean): Promise<BuiltPrompt[]> {
+  const texts = await memberTexts(run);
   return targets.map((c) => buildPrompt({ cluster: c, memberTexts: texts.get(c.id) ?? [], redact }));
 }
 
 export async function previewLabels(runDir: string, opts: LabelOptions): Promise<LabelPreview> {
   const run = await loadRun(runDir);
-  const ps = prompts(run, run.clusters.filter(pending), opts.redact);
+  const ps = await prompts(run, run.clusters.filter(pending), opts.redact);
   return { redacted: opts.redact, requests: ps.map((p) => ({ cluster: p.cluster, system: p.system, prompt: p.prompt, redactions: p.redactions })) };
 }
 
 export async function estimateLabels(runDir: string, opts: LabelOptions): Promise<LabelEstimate> {
   const run = await loadRun(runDir);
   const targets = run.clusters.filter(pending);
-  const ps = prompts(run, targets, opts.redact);
+  const ps = await prompts(run, targets, opts.redact);
   const inputTokens = ps.reduce((s, p) => s + estimateTokens(p.prompt), 0);
   const outputTokens = ps.length * OUTPUT_TOKENS;
   return {
@@ -82,10 +75,10 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
   const clusters = run.clusters;
   const targets = clusters.filter(pending).sort((a, b) => a.depth - b.depth);
   const scrub = (s: string) => (deps.apiKey ? s.split(deps.apiKey).join('[API key]') : s);
-  const result: LabelResult = { runDir: run.dir, state: 'keywords-only', labelled: 0, fromCache: 0, keywordFallback: 0, requests: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, failures: [] };
+  const result: LabelResult = { runDir: run.runDir, state: 'keywords-only', labelled: 0, fromCache: 0, keywordFallback: 0, requests: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, failures: [] };
 
   let saving = Promise.resolve();
-  const save = () => (saving = saving.then(() => saveClusters(run.dir, clusters)));
+  const save = () => (saving = saving.then(() => saveClusters(run.runDir, clusters)));
   const useKeywords = (c: ClusterRecord, reason: string | null) => {
     c.label = keywordLabel(c);
     c.description = null;
@@ -100,7 +93,7 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
   } else {
     const client = new Anthropic({ apiKey: deps.apiKey, baseURL: opts.baseURL ?? undefined, maxRetries: 0, timeout: opts.timeoutMs });
     const cache = new LabelCache(join(deps.cacheDir, 'labels'));
-    const texts = memberTexts(run);
+    const texts = await memberTexts(run);
     const deadline = opts.deadlineMs ? Date.now() + opts.deadlineMs : null;
     const limit = pLimit(opts.concurrency);
     let done = 0;
@@ -167,7 +160,7 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
     const cancelled = settled.find((s) => s.status === 'rejected');
     if (cancelled) {
       await saving;
-      throw (cancelled as PromiseRejectedResult).reason;
+      throw cancelled.reason;
     }
 
     // Sibling labels must be distinct: re-ask the later of two near-duplicates with its siblings in view.
@@ -189,6 +182,6 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
   const llm = finalClusters.filter((c) => c.labelSource === 'llm' || c.labelSource === 'user').length;
   result.state = llm === finalClusters.length ? 'complete' : llm === 0 ? 'keywords-only' : 'partial';
   run.manifest.labelling = { state: result.state, model: deps.apiKey ? opts.model : null, usage: result.usage };
-  await saveClusters(run.dir, clusters, run.manifest);
+  await saveClusters(run.runDir, clusters, run.manifest);
   return result;
 }

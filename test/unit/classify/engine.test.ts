@@ -10,7 +10,7 @@ import { classifyCsv } from '../../../src/server/classify/batch';
 import { readLabelled } from '../../../src/server/classify/dataset';
 import { evaluateModel } from '../../../src/server/classify/evaluate';
 import { resolveLabelSets } from '../../../src/server/classify/labelSets';
-import { assertSameEmbedding } from '../../../src/server/classify/embeddingIdentity';
+import { assertSameEmbedding } from '../../../src/server/classify/embeddingCheck';
 import { decodeModel, encodeModel, loadModelFile, type ModelHeader } from '../../../src/server/classify/modelFile';
 import { ClassifyService } from '../../../src/server/classify/service';
 import { trainModel } from '../../../src/server/classify/trainModel';
@@ -165,7 +165,7 @@ describe('model file', () => {
 
 describe('multi-label', () => {
   it('learns one threshold per label and predicts label sets', async () => {
-    const rows = parse(readFileSync(SAMPLE_CSV), { columns: true }) as { text: string; category: string; intent: string }[];
+    const rows = parse<{ text: string; category: string; intent: string }>(readFileSync(SAMPLE_CSV), { columns: true });
     const csv = join(dir, 'tags.csv');
     // two labels per row: the category and a coarse "money" / "other" tag
     const money = new Set(['get_refund', 'get_invoice', 'payment_issue']);
@@ -320,7 +320,7 @@ describe('batch classify', () => {
     expect(existsSync(`${out}.partial`)).toBe(false);
     expect(existsSync(`${out}.partial.json`)).toBe(false);
     expect(sha(SAMPLE_CSV)).toBe(before);
-    const rows = parse(readFileSync(out), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(out), { columns: true });
     expect(rows).toHaveLength(300);
     expect(Object.keys(rows[0])).toEqual(['row', 'text', 'category', 'intent', 'predicted_intent', 'predicted_intent_confidence', 'predicted_category', 'predicted_category_confidence', 'predicted_sentiment', 'predicted_sentiment_confidence']);
     const agree = rows.filter((x) => x.predicted_intent === x.intent).length;

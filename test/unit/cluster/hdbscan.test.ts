@@ -117,9 +117,26 @@ describe('HDBSCAN edge cases', () => {
     expect(a.nClusters).toBe(8);
   });
 
+  // The same points through scikit-learn 1.9.1 (HDBSCAN(min_cluster_size=20, allow_single_cluster=…)):
+  //   first 30 points: without the flag 0 clusters (30/30 noise), with it 1 cluster and 10/30 noise;
+  //   all 200 points:  without the flag 2 clusters (26/200 noise), with it 1 cluster and 26/200 noise.
+  const cloud = (n: number) => Float32Array.from({ length: n * 2 }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+  const noiseShare = (labels: ArrayLike<number>) => Array.from(labels).filter((l) => l < 0).length / labels.length;
+
   it('allowSingleCluster keeps one big cluster instead of all noise', () => {
-    const X = Float32Array.from({ length: 200 * 2 }, (_, i) => Math.sin(i * 12.9898) * 0.5);
-    const r = hdbscan(X, 200, 2, { minClusterSize: 20, allowSingleCluster: true });
-    expect(r.nClusters).toBeLessThanOrEqual(1);
+    // too few points for two clusters of 20: without the flag everything is noise
+    const without = hdbscan(cloud(30), 30, 2, { minClusterSize: 20 });
+    expect(without.nClusters).toBe(0);
+    expect(noiseShare(without.labels)).toBe(1);
+    const r = hdbscan(cloud(30), 30, 2, { minClusterSize: 20, allowSingleCluster: true });
+    expect(r.nClusters).toBe(1);
+    expect(noiseShare(r.labels)).toBeLessThanOrEqual(0.35);
+  });
+
+  it('allowSingleCluster keeps the root when it is more stable than its two children', () => {
+    expect(hdbscan(cloud(200), 200, 2, { minClusterSize: 20 }).nClusters).toBe(2);
+    const r = hdbscan(cloud(200), 200, 2, { minClusterSize: 20, allowSingleCluster: true });
+    expect(r.nClusters).toBe(1);
+    expect(noiseShare(r.labels)).toBeLessThanOrEqual(0.15);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exactKnn } from '../../../src/server/cluster/knn';
-import { Prng } from '../../../src/server/cluster/umap/prng';
+import { Prng } from '../../../src/server/vectors/prng';
 
 /** n seeded unit vectors in `dim` dims around `centres` random centres (Gaussian spread `spread`). */
 function blobs(n: number, dim: number, centres: number, spread: number, seed: number): { v: Float32Array; label: Int32Array } {

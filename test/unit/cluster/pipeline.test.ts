@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -93,9 +93,22 @@ describe('cluster pipeline (in process)', () => {
   });
 
   it('refuses to write the run into the input folder', async () => {
-    await expect(
-      runClusterPipeline({ csvPath: join(dir, 'x.csv'), textColumn: 'text', outDir: dir, params }, { embedder, log: silentLogger }),
-    ).rejects.toThrow();
+    // a real, clusterable input in a folder of its own, so only the run-folder guard can refuse it
+    const parent = mkdtempSync(join(tmpdir(), 'tl-input-folder-'));
+    const inputDir = join(parent, 'input');
+    mkdirSync(inputDir);
+    const csvPath = join(inputDir, 'tickets.csv');
+    const content = readFileSync(SAMPLE_CSV);
+    writeFileSync(csvPath, content);
+    for (const outDir of [inputDir, csvPath]) {
+      const refused = runClusterPipeline({ csvPath, textColumn: 'text', outDir, params }, { embedder, log: silentLogger });
+      await expect(refused).rejects.toMatchObject({ code: 'bad_input' });
+      // the message tells this guard from the "already exists" refusal further down, which has the same code
+      await expect(refused).rejects.toThrow(`The run folder ${outDir} would be the input file or its folder`);
+    }
+    expect(readdirSync(parent)).toEqual(['input']);
+    expect(readdirSync(inputDir)).toEqual(['tickets.csv']);
+    expect(readFileSync(csvPath).equals(content)).toBe(true);
   });
 });
 

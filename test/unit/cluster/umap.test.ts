@@ -4,7 +4,7 @@ import type { KnnGraph, UmapOptions } from '../../../src/server/cluster/types';
 import { fuzzySimplicialSet, umapFromKnn, umapLayouts } from '../../../src/server/cluster/umap';
 import { findAB } from '../../../src/server/cluster/umap/curve';
 import { PowTable } from '../../../src/server/cluster/umap/optimize';
-import { Prng } from '../../../src/server/cluster/umap/prng';
+import { Prng } from '../../../src/server/vectors/prng';
 import { jacobiEigen } from '../../../src/server/cluster/umap/spectral';
 
 const DIM = 32;

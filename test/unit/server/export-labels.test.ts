@@ -1,5 +1,6 @@
 // "Use reviewed clusters as labels" through the real server: a real run of the sample, reviewed
 // clusters exported as text,label (deepest reviewed ancestor wins), then trained and used.
+import { errorOf } from '../../support/http';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ const edit = async (edits: unknown[]) => {
 };
 type Cluster = ClustersFile['clusters'][number];
 let clusters: Cluster[];
-const assignments = () => parse(readFileSync(join(runDir, 'assignments.csv')), { columns: true }) as { text: string; cluster: string }[];
+const assignments = () => parse<{ text: string; cluster: string }>(readFileSync(join(runDir, 'assignments.csv')), { columns: true });
 
 beforeAll(async () => {
   copyFileSync(SAMPLE_CSV, inputCsv);
@@ -39,7 +40,7 @@ describe('reviewed clusters as labels', () => {
   it('needs reviewed, labelled clusters, and two labels at least', async () => {
     const none = await post('/runs/export-labels', { runDir });
     expect(none.status).toBe(422);
-    expect((await none.json()).error.message).toMatch(/no cluster is both labelled and marked reviewed\. Mark clusters as reviewed first/);
+    expect((await errorOf(none)).message).toMatch(/no cluster is both labelled and marked reviewed\. Mark clusters as reviewed first/);
     const top = clusters.filter((c) => c.depth === 1 && !c.isNoise);
     await edit([
       { op: 'rename', id: top[0].id, label: 'Alpha' },
@@ -47,7 +48,7 @@ describe('reviewed clusters as labels', () => {
     ]);
     const one = await post('/runs/export-labels', { runDir });
     expect(one.status).toBe(422);
-    expect((await one.json()).error.message).toMatch(/at least two labels.*only "Alpha"/);
+    expect((await errorOf(one)).message).toMatch(/at least two labels.*only "Alpha"/);
     // The same label in another case is the same class, so still one label.
     await edit([
       { op: 'rename', id: top[1].id, label: 'ALPHA' },
@@ -55,7 +56,7 @@ describe('reviewed clusters as labels', () => {
     ]);
     const same = await post('/runs/export-labels', { runDir });
     expect(same.status).toBe(422);
-    expect((await same.json()).error.message).toMatch(/at least two labels.*only "Alpha"/);
+    expect((await errorOf(same)).message).toMatch(/at least two labels.*only "Alpha"/);
   });
 
   it('writes text,label for the rows of reviewed clusters, the deepest reviewed ancestor winning; the input untouched', async () => {
@@ -81,7 +82,7 @@ describe('reviewed clusters as labels', () => {
     expect(r.csvPath).toBe(join(runDir, 'reviewed-labels.csv'));
     const text = readFileSync(r.csvPath, 'utf8');
     expect(text.split('\n')[0]).toBe('text,label');
-    const rows = parse(text, { columns: true }) as { text: string; label: string }[];
+    const rows = parse<{ text: string; label: string }>(text, { columns: true });
     const a = assignments();
     const expected = a.flatMap((row) => {
       if (row.cluster === sub.id || row.cluster.startsWith(`${sub.id}.`)) return [{ text: row.text, label: 'Child' }];
@@ -98,7 +99,7 @@ describe('reviewed clusters as labels', () => {
     for (const [outPath, what] of [[inputCsv, "the run's input CSV"], [join(runDir, 'assignments.csv'), "the run's own assignments.csv"]]) {
       const refused = await post('/runs/export-labels', { runDir, outPath });
       expect(refused.status).toBe(422);
-      expect((await refused.json()).error.message).toContain(`is ${what}; choose another file (inputs are never modified)`);
+      expect((await errorOf(refused)).message).toContain(`is ${what}; choose another file (inputs are never modified)`);
     }
     expect(readFileSync(inputCsv).equals(input)).toBe(true);
 
@@ -119,7 +120,7 @@ describe('reviewed clusters as labels', () => {
     const res = await post('/runs/export-labels', { runDir, outPath: join(dir, 'all-labels.csv'), reviewedOnly: false });
     expect(res.status).toBe(200);
     const r = ExportLabelsResult.parse(await res.json());
-    const rows = parse(readFileSync(r.csvPath, 'utf8'), { columns: true }) as { text: string; label: string }[];
+    const rows = parse<{ text: string; label: string }>(readFileSync(r.csvPath, "utf8"), { columns: true });
     const expected = assignments().flatMap((row) => {
       const parts = row.cluster.split('.');
       for (let i = parts.length; i >= 2; i--) {

@@ -1,3 +1,4 @@
+import { errorOf } from '../../support/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../../src/server/serve';
 import { silentLogger } from '../../../src/server/log';
@@ -31,7 +32,7 @@ describe('model server over real HTTP', () => {
     for (const path of ['/health', '/embed', '/jobs', '/openapi.json']) {
       const r = await call(path, {}, '');
       expect(r.status).toBe(401);
-      expect((await r.json()).error.code).toBe('unauthorized');
+      expect((await errorOf(r)).code).toBe('unauthorized');
     }
     const wrong = await call('/health', {}, server.token.slice(0, -1) + 'x');
     expect(wrong.status).toBe(401);
@@ -63,30 +64,32 @@ describe('model server over real HTTP', () => {
   it('400 on malformed JSON, on a schema violation naming the field, and on a too-large batch', async () => {
     const broken = await call('/embed', { method: 'POST', body: '{"texts": [' });
     expect(broken.status).toBe(400);
-    expect((await broken.json()).error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/not valid JSON/) });
+    const brokenError = await errorOf(broken);
+    expect(brokenError.code).toBe('bad_request');
+    expect(brokenError.message).toMatch(/not valid JSON/);
 
     const wrongType = await call('/embed', { method: 'POST', body: JSON.stringify({ texts: ['ok', 42] }) });
     expect(wrongType.status).toBe(400);
-    expect((await wrongType.json()).error.message).toMatch(/texts\[1\]/);
+    expect((await errorOf(wrongType)).message).toMatch(/texts\[1\]/);
 
     const empty = await call('/embed', { method: 'POST', body: JSON.stringify({ texts: [] }) });
     expect(empty.status).toBe(400);
 
     const big = await call('/embed', { method: 'POST', body: JSON.stringify({ texts: Array(MAX_EMBED_BATCH + 1).fill('x') }) });
     expect(big.status).toBe(400);
-    expect((await big.json()).error.code).toBe('batch_too_large');
+    expect((await errorOf(big)).code).toBe('batch_too_large');
   });
 
   it('413 on a body over the limit', async () => {
     const r = await call('/embed', { method: 'POST', body: JSON.stringify({ texts: ['x'.repeat(17 * 1024 * 1024)] }) });
     expect(r.status).toBe(413);
-    expect((await r.json()).error.code).toBe('payload_too_large');
+    expect((await errorOf(r)).code).toBe('payload_too_large');
   });
 
   it('404 JSON for unknown routes and jobs', async () => {
     const r = await call('/nope');
     expect(r.status).toBe(404);
-    expect((await r.json()).error.code).toBe('not_found');
+    expect((await errorOf(r)).code).toBe('not_found');
     const j = await call('/jobs/does-not-exist');
     expect(j.status).toBe(404);
   });
@@ -99,10 +102,10 @@ describe('model server over real HTTP', () => {
   });
 
   it('runs jobs with progress events and cancellation', async () => {
-    const job = server.ctx.jobs.submit('test-wait', async ({ signal, progress }) => {
+    const job = server.ctx.jobs.submit('test-wait', async (run) => {
       for (let i = 1; i <= 50; i++) {
-        if (signal.aborted) throw new Error('aborted');
-        progress({ stage: 'waiting', done: i, total: 50 });
+        if (run.signal.aborted) throw new Error('aborted');
+        run.progress({ stage: 'waiting', done: i, total: 50 });
         await new Promise((r) => setTimeout(r, 20));
       }
       return { ok: true };
@@ -130,10 +133,8 @@ describe('model server over real HTTP', () => {
   });
 
   it('reports a failing job as failed with its message, and the next job still runs', async () => {
-    const bad = server.ctx.jobs.submit('test-fail', async () => {
-      throw new Error('boom at stage 2');
-    });
-    const good = server.ctx.jobs.submit('test-ok', async () => 42);
+    const bad = server.ctx.jobs.submit('test-fail', () => Promise.reject(new Error('boom at stage 2')));
+    const good = server.ctx.jobs.submit('test-ok', () => Promise.resolve(42));
     expect((await server.ctx.jobs.wait(bad.id)).error).toMatchObject({ code: 'job_failed', message: 'boom at stage 2' });
     const ok = (await (await call(`/jobs/${good.id}`)).json()) as JobInfo;
     expect(ok.state === 'succeeded' || ok.state === 'running' || ok.state === 'queued').toBe(true);

@@ -1,7 +1,7 @@
 /**
  * HDBSCAN, written for this project: hdbscan-ts was measured wrong (76 % noise on well-separated
  * blobs where scikit-learn finds every cluster) and far too slow (15 s at 2,000 points, unfinished at
- * 10,000; it builds a dense n × n matrix) — shared/notes/measurements.md. This one follows
+ * 10,000; it builds a dense n × n matrix) — docs/measurements/hdbscan.md. This one follows
  * scikit-learn's HDBSCAN step by step (core distances, mutual-reachability MST, single linkage,
  * condensed tree, EOM/leaf selection with ε, probabilities) plus GLOSH outlier scores, and is checked
  * against scikit-learn on identical inputs (test/unit/cluster/hdbscan.test.ts).

@@ -5,7 +5,7 @@
  * make_epochs_per_sample). Written here rather than taken from umap-js, whose measured cost on
  * 27k × 384 → 5-d was 140 s and 2.5 GB (45 s of it in its own low-recall kNN, 23 s building a graph
  * keyed by strings, random init) and whose transform() is broken; and not embedding-atlas's WASM
- * build (56 s, and its entry point pulls UI peer dependencies). Ours, scripts/bench-umap.mjs on
+ * build (56 s, and it pulls UI peer dependencies; docs/measurements/umap.md). Ours, scripts/bench-umap.mjs on
  * 24,635 unique Bitext vectors, 2 cores: kNN 2.3 s + graph 0.2 s + init 0.7 s + the 5-d (5.7 s) and
  * 2-d (4.2 s) optimisations side by side ≈ 9 s, against umap-learn's 27 s (warmed numba, same seed,
  * its kNN shared between the two fits), with downstream ARI/NMI vs intent at or above umap-learn's.
@@ -16,28 +16,11 @@ import type { KnnGraph, UmapOptions } from '../types';
 import { findAB } from './curve';
 import { fuzzySimplicialSet, type FuzzyGraph } from './fuzzy';
 import { optimizeLayout } from './optimize';
+import { defaultEpochs, rescaleTo10 } from './prepare';
 import { spectralInit } from './spectral';
 
 export { fuzzySimplicialSet, type FuzzyGraph } from './fuzzy';
 export { umapLayouts } from './layouts';
-
-/** Rescales each coordinate to [0, 10], as umap-learn does before optimising. */
-export function rescaleTo10(emb: Float64Array, n: number, dim: number): void {
-  for (let c = 0; c < dim; c++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      lo = Math.min(lo, emb[i * dim + c]);
-      hi = Math.max(hi, emb[i * dim + c]);
-    }
-    const span = hi - lo || 1;
-    for (let i = 0; i < n; i++) emb[i * dim + c] = (10 * (emb[i * dim + c] - lo)) / span;
-  }
-}
-
-export function defaultEpochs(n: number): number {
-  return n > 10_000 ? 200 : 500;
-}
 
 /** Layout of n points in nComponents dims, row-major. Pass a prebuilt `graph` to share it between layouts. */
 export function umapFromKnn(knn: KnnGraph, opts: UmapOptions, graph?: FuzzyGraph): Float32Array {

@@ -12,7 +12,7 @@ import { TicketLensError } from '../../../shared/api';
 import type { KnnGraph, UmapOptions } from '../types';
 import { findAB } from './curve';
 import { fuzzySimplicialSet, type FuzzyGraph } from './fuzzy';
-import { defaultEpochs, rescaleTo10 } from './index';
+import { defaultEpochs, rescaleTo10 } from './prepare';
 import { optimizeLayout, type OptimizeOptions } from './optimize';
 import { spectralInit } from './spectral';
 

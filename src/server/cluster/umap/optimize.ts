@@ -11,7 +11,7 @@
  */
 import { TicketLensError } from '../../../shared/api';
 import type { FuzzyGraph } from './fuzzy';
-import { Prng } from './prng';
+import { Prng } from '../../vectors/prng';
 
 export interface OptimizeOptions {
   dim: number;

@@ -17,7 +17,7 @@
  * take the first two columns of the 5-d start.
  */
 import type { FuzzyGraph } from './fuzzy';
-import { Prng } from './prng';
+import { Prng } from '../../vectors/prng';
 
 export interface SpectralOptions {
   /** Degree of the Chebyshev filter applied per round. */

@@ -38,7 +38,7 @@ export const classifyRoutes = [
     body: TrainRequest,
     response: JobInfo,
     status: 202,
-    async handler({ body }, ctx) {
+    handler({ body }, ctx) {
       return ctx.jobs.submit('train', async (job) => {
         const embedder = await ctx.getEmbedder();
         return trainModel(

@@ -1,17 +1,18 @@
+/**
+ * Cluster routes: start a run (a job), and load, edit, predict with and export an existing run folder.
+ * Run files are read and written only through server/run/, which validates them against the contract.
+ */
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
-import { ClusterRequest, ClustersFile, CsvPreview, CsvPreviewRequest, ExportLabelsRequest, ExportLabelsResult, JobInfo, PredictRequest, PredictResponse, RunEditRequest, RunManifest, RunPoints, TicketLensError } from '../../../shared/api';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { ClusterRequest, CsvPreview, CsvPreviewRequest, ExportLabelsRequest, ExportLabelsResult, JobInfo, LoadedRun, PredictRequest, PredictResponse, RunDirRequest, RunEditRequest, RunEditResult, RunPoints, TicketLensError } from '../../../shared/api';
 import { previewCsv } from '../../data/csv';
 import { applyEdits } from '../../cluster/edits';
 import { exportReviewedLabels } from '../../cluster/exportLabels';
 import { adapterSpace } from '../../cluster/adapterSpace';
-import { compareEmbedding } from '../../classify/embeddingIdentity';
+import { compareEmbedding } from '../../embed/identity';
 import { runClusterPipeline } from '../../cluster/pipeline';
 import { predictClusters } from '../../cluster/predict';
-import { checkOutDir, defaultRunDir, loadRun } from '../../cluster/runFolder';
+import { readAssignments } from '../../run/assignmentsCsv';
+import { checkOutDir, defaultRunDir, loadRun } from '../../run/folder';
 import { defineRoute } from '../route';
 
 export const clusterRoutes = [
@@ -23,7 +24,7 @@ export const clusterRoutes = [
     body: ClusterRequest,
     response: JobInfo,
     status: 202,
-    async handler({ body }, ctx) {
+    handler({ body }, ctx) {
       const outDir = resolve(body.outDir ?? defaultRunDir(body.csvPath, dirname(resolve(body.csvPath))));
       checkOutDir(outDir, body.csvPath);
       return ctx.jobs.submit('cluster', async (job) => {
@@ -40,11 +41,10 @@ export const clusterRoutes = [
     path: '/runs/load',
     tag: 'clusters',
     summary: "A run folder's manifest and clusters, validated",
-    body: z.object({ runDir: z.string().min(1) }),
-    response: z.object({ runDir: z.string(), manifest: RunManifest, clusters: ClustersFile.shape.clusters }),
+    body: RunDirRequest,
+    response: LoadedRun,
     async handler({ body }) {
-      const run = await loadRun(body.runDir);
-      return { runDir: run.dir, manifest: run.manifest, clusters: run.clusters };
+      return loadRun(body.runDir);
     },
   }),
   defineRoute({
@@ -56,12 +56,12 @@ export const clusterRoutes = [
     response: PredictResponse,
     async handler({ body, signal }, ctx) {
       const run = await loadRun(body.runDir);
-      if (!run.clusters.some((c) => c.centroid)) throw new TicketLensError('bad_input', `${run.dir} has no cluster centroids to compare with.`);
+      if (!run.clusters.some((c) => c.centroid)) throw new TicketLensError('bad_input', `${run.runDir} has no cluster centroids to compare with.`);
       const e = await ctx.getEmbedder();
       const made = run.manifest.model;
       const match = await compareEmbedding({ hashes: [made.hash], dim: e.info.dim, fingerprint: made.fingerprint }, e);
       if (!match.same) {
-        throw new TicketLensError('bad_input', `${run.dir} was made with another embedding model (${made.id}, ONNX sha256 ${made.hash.slice(0, 12)}…; the server uses ${e.info.modelId}, ${e.info.modelHash.slice(0, 12)}…): ${match.evidence}; re-cluster the file to compare texts with it.`);
+        throw new TicketLensError('bad_input', `${run.runDir} was made with another embedding model (${made.id}, ONNX sha256 ${made.hash.slice(0, 12)}…; the server uses ${e.info.modelId}, ${e.info.modelHash.slice(0, 12)}…): ${match.evidence}; re-cluster the file to compare texts with it.`);
       }
       const raw = await e.embed(body.texts, { signal });
       const adapter = run.manifest.params.adapterModel;
@@ -86,7 +86,7 @@ export const clusterRoutes = [
     tag: 'clusters',
     summary: 'Rename, mark reviewed or merge clusters of a run (one atomic write)',
     body: RunEditRequest,
-    response: z.object({ clusters: ClustersFile.shape.clusters }),
+    response: RunEditResult,
     async handler({ body }) {
       return { clusters: await applyEdits(body.runDir, body.edits) };
     },
@@ -96,18 +96,17 @@ export const clusterRoutes = [
     path: '/runs/points',
     tag: 'clusters',
     summary: "Every row's map position, cluster path and text, for the 2-D map",
-    body: z.object({ runDir: z.string().min(1) }),
+    body: RunDirRequest,
     response: RunPoints,
     async handler({ body }) {
-      const run = await loadRun(body.runDir);
-      const rows = parse(await readFile(join(run.dir, 'assignments.csv')), { columns: true }) as Record<string, string>[];
+      const rows = await readAssignments((await loadRun(body.runDir)).runDir);
       return {
-        x: rows.map((r) => Number(r.x)),
-        y: rows.map((r) => Number(r.y)),
+        x: rows.map((r) => r.x),
+        y: rows.map((r) => r.y),
         cluster: rows.map((r) => r.cluster),
         text: rows.map((r) => r.text),
-        row: rows.map((r) => Number(r.row)),
-        line: rows.map((r) => Number(r.line)),
+        row: rows.map((r) => r.row),
+        line: rows.map((r) => r.line),
       };
     },
   }),
@@ -119,7 +118,7 @@ export const clusterRoutes = [
     body: ExportLabelsRequest,
     response: ExportLabelsResult,
     async handler({ body }) {
-      return exportReviewedLabels(ExportLabelsRequest.parse(body));
+      return exportReviewedLabels(body);
     },
   }),
 ];

@@ -8,7 +8,7 @@ export const healthRoutes = [
     tag: 'server',
     summary: 'Version, model, device (and why), dtype and uptime',
     response: HealthResponse,
-    async handler(_input, ctx) {
+    handler(_input, ctx) {
       const e = ctx.loadedEmbedder();
       return {
         status: 'ok' as const,

@@ -11,7 +11,7 @@ export const jobRoutes = [
     tag: 'jobs',
     summary: 'All jobs, running and recently finished',
     response: z.object({ jobs: z.array(JobInfo) }),
-    async handler(_i, ctx) {
+    handler(_i, ctx) {
       return { jobs: ctx.jobs.list() };
     },
   }),
@@ -21,7 +21,7 @@ export const jobRoutes = [
     tag: 'jobs',
     summary: "A job's state, progress, and result or error",
     response: JobInfo,
-    async handler({ params }, ctx) {
+    handler({ params }, ctx) {
       const job = ctx.jobs.get(params.id);
       if (!job) throw notFound(params.id);
       return job;
@@ -33,7 +33,7 @@ export const jobRoutes = [
     tag: 'jobs',
     summary: 'Cancel a queued or running job (it ends as cancelled and writes nothing)',
     response: JobInfo,
-    async handler({ params }, ctx) {
+    handler({ params }, ctx) {
       if (!ctx.jobs.get(params.id)) throw notFound(params.id);
       ctx.jobs.cancel(params.id);
       return ctx.jobs.get(params.id)!;

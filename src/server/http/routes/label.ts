@@ -14,7 +14,7 @@ export const labelRoutes = [
     body: LabelRequest,
     response: JobInfo,
     status: 202,
-    async handler({ body }, ctx) {
+    handler({ body }, ctx) {
       return ctx.jobs.submit('label', (job) =>
         labelRun(body.runDir, body.options, { apiKey: body.apiKey ?? null, cacheDir: ctx.config.cacheDir, log: job.log, signal: job.signal, progress: job.progress }),
       );

@@ -2,9 +2,13 @@
  * map.png: the 2-d layout, one dot per row, coloured by top-level cluster (noise in light grey,
  * drawn first so clusters stay visible); map-labels.png coloured by the label column. pngjs encodes.
  */
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import type { ClusterRecord } from '../../shared/api';
-import type { AssignmentRow } from './runFolder';
+import { topLevelNumber, type AssignmentRow } from '../../shared/api';
+import { writeFileAtomic } from '../data/atomic';
+
+export const MAP_PNG = 'map.png';
+export const MAP_LABELS_PNG = 'map-labels.png';
 
 const SIZE = 1000;
 const MARGIN = 20;
@@ -53,14 +57,21 @@ function draw(rows: readonly AssignmentRow[], colourOf: (r: AssignmentRow) => nu
   return PNG.sync.write(png);
 }
 
-export function renderMap(rows: readonly AssignmentRow[], _clusters: readonly ClusterRecord[], withLabels: boolean): { byCluster: Buffer; byLabel: Buffer | null } {
+export function renderMap(rows: readonly AssignmentRow[], withLabels: boolean): { byCluster: Buffer; byLabel: Buffer | null } {
   const byCluster = draw(rows, (r) => {
-    const top = r.cluster.split('.')[1];
-    return top === 'noise' ? null : PALETTE[Number(top) % PALETTE.length];
+    const top = topLevelNumber(r.cluster);
+    return top === null ? null : PALETTE[top % PALETTE.length];
   });
   if (!withLabels) return { byCluster, byLabel: null };
   const labels = [...new Set(rows.map((r) => r.label ?? ''))].sort();
   const idx = new Map(labels.map((l, i) => [l, i]));
   const byLabel = draw(rows, (r) => PALETTE[idx.get(r.label ?? '')! % PALETTE.length]);
   return { byCluster, byLabel };
+}
+
+/** map.png, and map-labels.png when the run has a label column. */
+export async function writeMaps(dir: string, rows: readonly AssignmentRow[], withLabels: boolean): Promise<void> {
+  const maps = renderMap(rows, withLabels);
+  await writeFileAtomic(join(dir, MAP_PNG), maps.byCluster);
+  if (maps.byLabel) await writeFileAtomic(join(dir, MAP_LABELS_PNG), maps.byLabel);
 }

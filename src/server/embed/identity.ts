@@ -1,19 +1,17 @@
 /**
- * Is this classifier usable with the embedder the server runs? Vectors of different models are not
- * comparable, so a mismatch must be refused — but the same model reaches users as different ONNX files:
+ * Are vectors recorded with a run or a classifier comparable with this embedder's? Vectors of different
+ * models are not, so a mismatch must be refused — but the same model reaches users as different ONNX files:
  * q8 or fp32, built offline here or fetched from the hub (Xenova/all-MiniLM-L6-v2), or rebuilt by newer
  * exporter and quantizer releases. A byte hash alone told those apart from a different model no better
  * than "not equal": a classifier shipped with the extension stopped loading after an onnxruntime update.
  *
- * So a classifier records, besides the ONNX hashes, a behavioural fingerprint: a few fixed texts and their
- * vectors. A hash match is accepted at once; otherwise the probe texts are embedded and every one must
- * come back within FINGERPRINT_MIN_COSINE of its recorded vector. Builds of one model measured ≥ 0.99
+ * So a classifier or a run records, besides the ONNX hashes, a behavioural fingerprint: a few fixed texts
+ * and their vectors. A hash match is accepted at once; otherwise the probe texts are embedded and every
+ * one must come back within FINGERPRINT_MIN_COSINE of its recorded vector. Builds of one model measured ≥ 0.99
  * apart (q8 vs PyTorch on 200 texts); unrelated models' spaces share no axes (cosine near 0).
  */
-import type { ModelHeader } from './modelFile';
-import { TicketLensError } from '../../shared/api';
-import type { Embedder } from '../embed/types';
-import type { EmbeddingFingerprint } from '../../shared/run';
+import type { EmbeddingFingerprint } from '../../shared/api';
+import type { Embedder } from './types';
 
 export const FINGERPRINT_MIN_COSINE = 0.95;
 
@@ -29,13 +27,12 @@ const PROBE_TEXTS = [
   'where is my invoice',
 ];
 
-
 /** Probe vectors per embedder and probe set: a run's /runs/predict checks them on every request. */
 const probeMemo = new WeakMap<Embedder, Map<string, Promise<Float32Array>>>();
 
 function probeVectors(e: Embedder, texts: readonly string[]): Promise<Float32Array> {
   let byTexts = probeMemo.get(e);
-  if (!byTexts) probeMemo.set(e, (byTexts = new Map()));
+  if (!byTexts) probeMemo.set(e, (byTexts = new Map<string, Promise<Float32Array>>()));
   const key = JSON.stringify(texts);
   let v = byTexts.get(key);
   if (!v) {
@@ -88,17 +85,4 @@ export async function compareEmbedding(rec: RecordedEmbedding, e: Embedder): Pro
   const minCosine = await fingerprintAgreement(rec.fingerprint, e);
   if (minCosine >= FINGERPRINT_MIN_COSINE) return { same: true, by: 'fingerprint', minCosine };
   return { same: false, evidence: `its probe texts embed to vectors with cosine ${minCosine.toFixed(3)} to those recorded, below ${FINGERPRINT_MIN_COSINE}` };
-}
-
-/** Refuses a classifier trained on another embedding model, naming both and the evidence. */
-export async function assertSameEmbedding(model: ModelHeader, path: string, e: Embedder): Promise<EmbeddingMatch> {
-  const want = model.embedding;
-  const match = await compareEmbedding({ ...want, fingerprint: model.fingerprint }, e);
-  if (match.same) return match;
-  const info = e.info;
-  throw new TicketLensError(
-    'bad_input',
-    `${path} was trained on embeddings of ${want.modelId} (ONNX sha256 ${want.hashes[0].slice(0, 12)}…, ${want.dim}-d), but the server uses ${info.modelId} (sha256 ${info.modelHash.slice(0, 12)}…, ${info.dim}-d): ${match.evidence}. Vectors of different models are not comparable: retrain the classifier with this model, or point --model / ticketLens.modelPath at the model it was trained with.`,
-    { path, expected: want.modelId, actual: info.modelId },
-  );
 }

@@ -1,7 +1,7 @@
 /**
  * Tiny ONNX graphs built in memory, for the few dense operations where onnxruntime's multithreaded
  * MLAS kernels beat anything we can write in JavaScript (the exact kNN: a blocked MatMul + TopK measured
- * 27k × 384 in ~7 s with recall 1.0, shared/notes/measurements.md). The protobuf is written by hand:
+ * 27k × 384 in ~7 s with recall 1.0, docs/measurements/knn.md). The protobuf is written by hand:
  * the handful of ModelProto fields we need do not justify a protobuf dependency.
  */
 

@@ -1,6 +1,7 @@
 /**
- * A small seeded PRNG (xoshiro128**), so layouts are bit-identical for the same input, parameters
- * and seed on every machine (BERTopic users' common complaint: runs that differ between machines).
+ * A small seeded PRNG (xoshiro128**), so UMAP layouts, train/validation splits and trained heads are
+ * bit-identical for the same input, parameters and seed on every machine (BERTopic users' common
+ * complaint: runs that differ between machines).
  */
 export class Prng {
   private s0: number;

@@ -1,0 +1,94 @@
+/**
+ * The `ticketLens.*` settings as one typed, validated value. The rules (defaults, workspace trust,
+ * invalid values) live here without the editor, so they can be tested; config.ts feeds them from
+ * the VS Code configuration.
+ */
+import { z } from 'zod';
+import { Device, Dtype } from '../shared/api';
+
+export interface Config {
+  modelPath: string;
+  device: Device;
+  dtype: Dtype;
+  minClusterSize: number | 'auto';
+  depth: number;
+  claudeModel: string;
+  concurrency: number;
+  redactPii: boolean;
+  /** A shipped classifier name ("bitext", "banking77") or a .tlc path; "" = zero-shot sets only. */
+  classifierModel: string;
+  zeroShotSets: string[];
+}
+
+export type SettingKey = keyof Config;
+
+/** The defaults package.json declares; a missing or invalid value falls back to these. */
+export function defaultConfig(): Config {
+  return {
+    modelPath: '',
+    device: 'auto',
+    dtype: 'q8',
+    minClusterSize: 'auto',
+    depth: 2,
+    claudeModel: 'claude-haiku-5-5',
+    concurrency: 4,
+    redactPii: true,
+    classifierModel: 'bitext',
+    zeroShotSets: ['category', 'priority', 'sentiment'],
+  };
+}
+
+/** "auto", or a whole number of rows ≥ 2 (written as a number or, as the setting's type says, a string). */
+const MinClusterSize = z.union([
+  z.literal('auto'),
+  z.coerce.number().int().min(2),
+]);
+
+/** Each setting's accepted values, as package.json declares them (the editor does not enforce ranges in settings.json). */
+const schemas: { [K in SettingKey]: z.ZodType<Config[K]> } = {
+  modelPath: z.string(),
+  device: Device,
+  dtype: Dtype,
+  minClusterSize: MinClusterSize,
+  depth: z.number().int().min(1).max(4),
+  claudeModel: z.string().min(1),
+  concurrency: z.number().int().min(1).max(16),
+  redactPii: z.boolean(),
+  classifierModel: z.string(),
+  zeroShotSets: z.array(z.string()),
+};
+
+/**
+ * Settings that can point the server at code or files to load: an untrusted workspace's value is
+ * ignored and only the user's own (global) value counts (restrictedConfigurations in package.json).
+ */
+export const RESTRICTED_SETTINGS: readonly SettingKey[] = ['modelPath', 'classifierModel'];
+
+/** The effective value of a setting (workspace over user), or undefined when none is set. */
+export type SettingGet = (key: SettingKey) => unknown;
+/** The values per scope; only the user's (global) value is used here. */
+export type SettingInspect = (key: SettingKey) => { globalValue?: unknown } | undefined;
+
+export function parseConfig(get: SettingGet, inspect: SettingInspect, isTrusted: boolean, warn: (message: string) => void = () => {}): Config {
+  const read = <K extends SettingKey>(key: K): Config[K] => {
+    const raw = isTrusted || !RESTRICTED_SETTINGS.includes(key) ? get(key) : inspect(key)?.globalValue;
+    if (raw === undefined || raw === null) return defaultConfig()[key];
+    const parsed = schemas[key].safeParse(raw);
+    if (parsed.success) return parsed.data;
+    const fallback = defaultConfig()[key];
+    warn(`ticketLens.${key}: ${JSON.stringify(raw)} is not valid (${parsed.error.issues[0]?.message ?? 'invalid'}); using ${JSON.stringify(fallback)}.`);
+    return fallback;
+  };
+  return {
+    modelPath: read('modelPath'),
+    device: read('device'),
+    dtype: read('dtype'),
+    minClusterSize: read('minClusterSize'),
+    depth: read('depth'),
+    claudeModel: read('claudeModel'),
+    concurrency: read('concurrency'),
+    redactPii: read('redactPii'),
+    classifierModel: read('classifierModel'),
+    zeroShotSets: read('zeroShotSets'),
+  };
+}

@@ -1,0 +1,7 @@
+/** Today's stages: UMAP to reduce, HDBSCAN to cluster, c-TF-IDF keywords to represent. */
+import { hdbscanClusterer } from './hdbscanClusterer';
+import { ctfidfRepresenter } from './keywords';
+import type { ClusterStages } from './stages';
+import { umapReducer } from './umapReducer';
+
+export const defaultStages: ClusterStages = { reducer: umapReducer, clusterer: hdbscanClusterer, representer: ctfidfRepresenter };

@@ -1,0 +1,26 @@
+/**
+ * The default reducer: the exact cosine kNN graph, then UMAP from it — a low-dimensional layout for
+ * HDBSCAN (ClusterParams.nComponents, min_dist 0 as BERTopic uses) and, at the top level, a 2-d map
+ * (min_dist 0.1) laid out side by side from the same graph.
+ */
+import { exactKnn } from './knn';
+import type { Reducer } from './stages';
+import { umapLayouts } from './umap';
+
+export const umapReducer: Reducer = {
+  async reduce({ vectors, n, dim, params, top }, hooks) {
+    let t = Date.now();
+    hooks.stage(top ? 'kNN graph' : 'sub-clusters: kNN');
+    const knn = await exactKnn(vectors, n, dim, params.nNeighbors, { signal: hooks.signal });
+    if (top) hooks.time('knn', Date.now() - t);
+
+    t = Date.now();
+    hooks.stage(top ? 'UMAP (5-d and 2-d map)' : 'sub-clusters: UMAP');
+    // A layout needs fewer dimensions than points (spectral init); tiny levels get fewer.
+    const layouts = [{ nComponents: Math.min(params.nComponents, Math.max(2, n - 2)), nNeighbors: params.nNeighbors, minDist: 0, seed: params.seed }];
+    if (top) layouts.push({ nComponents: 2, nNeighbors: params.nNeighbors, minDist: 0.1, seed: params.seed });
+    const [layout, map] = await umapLayouts(knn, layouts, hooks.signal);
+    if (top) hooks.time('umap', Date.now() - t);
+    return { layout, dim: layouts[0].nComponents, map: map ?? null };
+  },
+};
