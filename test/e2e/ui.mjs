@@ -133,7 +133,13 @@ await check('Cluster This CSV clusters the sample and fills the cluster browser'
   await clusterFromExplorer('tickets.csv');
   await answerPicks('intent');
   const done = toast(/\d+ clusters, \d+% noise/);
-  await done.waitFor({ timeout: 180_000 });
+  // An error toast that is not the malformed CSV's (still shown) ends the wait with its message.
+  const error = page
+    .locator('.notifications-toasts .notification-list-item', { has: page.locator('.codicon-error') })
+    .filter({ hasNotText: 'has 3 fields' })
+    .first();
+  const first = await Promise.race([done.waitFor({ timeout: 180_000 }).then(() => 'done'), error.waitFor({ timeout: 180_000 }).then(() => 'error', () => new Promise(() => {}))]);
+  if (first === 'error') throw new Error(`clustering failed: ${await error.textContent()}`);
   const text = await done.textContent();
   if (!/against intent: ARI 0\.\d+/.test(text)) throw new Error(`unexpected notification: ${text}`);
   await page.locator('.monaco-list-row', { hasText: 'tickets.csv' }).filter({ hasText: 'clusters' }).first().waitFor({ timeout: 30_000 });
