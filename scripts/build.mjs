@@ -10,7 +10,7 @@ const common = { define: { __TICKET_LENS_VERSION__: JSON.stringify(pkg.version) 
 const nodeExternal = ['onnxruntime-node', '@huggingface/transformers', 'sharp', 'vscode'];
 
 const builds = [
-  { ...common, entryPoints: { cli: 'src/server/cli.ts', bench: 'scripts/bench-entry.ts', 'umap-worker': 'src/server/cluster/umap/worker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
+  { ...common, entryPoints: { cli: 'src/server/cli.ts', bench: 'scripts/bench-entry.ts', 'umap-worker': 'src/server/cluster/umap/worker.ts', 'cpu-worker': 'src/server/workers/worker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
 ];
 if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });

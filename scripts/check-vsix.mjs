@@ -221,6 +221,7 @@ const REQUIRED = [
   'extension/dist/extension.js',
   'extension/dist/cli.js',
   'extension/dist/umap-worker.js',
+  'extension/dist/cpu-worker.js',
   'extension/dist/webview.js',
   'extension/media/ticket-lens.svg',
   'extension/models/classifiers/bitext.tlc',
@@ -235,7 +236,7 @@ const FORBIDDEN = [
   [/^extension\/[^/]*\.(ts|mts|cts|tsbuildinfo)$|^extension\/(tsconfig|vitest|eslint)[^/]*$/, 'repo config'],
   [/\.(ts|mts|cts)$/, 'TypeScript sources or declarations'],
   [/\.map$/, 'source maps'],
-  [/^extension\/dist\/(?!(extension|cli|umap-worker|webview)\.js$)/, 'dist files other than the four bundles'],
+  [/^extension\/dist\/(?!(extension|cli|umap-worker|cpu-worker|webview)\.js$)/, 'dist files other than the five bundles'],
   [/^extension\/node_modules\/(esbuild|@esbuild|typescript|vitest|@vitest|eslint|@eslint|mocha|playwright-core|@vscode\/vsce|@types|typescript-eslint|onnxruntime-web)\//, 'dev dependencies or unused modules'],
   [/^extension\/package-lock\.json$|\.vsix$/, 'lock file or VSIX'],
 ];

@@ -11,6 +11,7 @@ import {
   ExportLabelsResult,
   HealthResponse,
   JobInfo,
+  LabelCheckResult,
   LabelEstimate,
   LabelPreview,
   LoadedRun,
@@ -21,6 +22,7 @@ import {
   type ClassifyRequest,
   type ClusterRequest,
   type ExportLabelsRequest,
+  type LabelCheckRequest,
   type LabelOptionsInput,
   type TrainRequest,
   type RunEdit,
@@ -102,6 +104,10 @@ export class ServerClient {
   }
   label(runDir: string, apiKey: string | null, options: LabelOptionsInput) {
     return this.call('POST', '/label', JobInfo, { runDir, apiKey, options });
+  }
+  /** The key travels in the body only; a refused key is an answer (ok: false), not an error. */
+  labelCheck(req: LabelCheckRequest) {
+    return this.call('POST', '/label/check', LabelCheckResult, req);
   }
 
   /** Polls a job until it ends; `onProgress` sees every change. Resolves with the final JobInfo. */

@@ -1,7 +1,9 @@
 /**
  * Owns the model server process and the client. The server starts on first use (not at activation),
- * with a fresh token per launch, and is stopped on deactivate. If it dies, jobs in flight are reported
- * as failed and the next use restarts it, with backoff after repeated crashes.
+ * with a fresh token per launch and the workspace folders as the only folders it may use, and is
+ * stopped on deactivate. If it dies, jobs in flight are reported as failed and the next use restarts
+ * it, with backoff after repeated crashes. It remembers what it started the server with, so a change
+ * that needs a restart can be noticed (serverWatch.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,8 +11,9 @@ import * as vscode from 'vscode';
 import { TicketLensError } from '../shared/api';
 import { serverLaunch } from './bootstrap';
 import { ServerClient } from './client';
-import { readConfig } from './config';
+import { readConfig, readRoots } from './config';
 import { errorMessage } from './errorMessage';
+import type { Launched } from './restartRules';
 import type { StatusBar } from './views/statusBar';
 
 export class Ctx implements vscode.Disposable {
@@ -19,6 +22,9 @@ export class Ctx implements vscode.Disposable {
   private crashes = 0;
   private lastCrash = 0;
   private readonly inFlight = new Set<(reason: string) => void>();
+  private launch: Launched | null = null;
+  /** Stop the server once the jobs in flight have ended (the next use starts it anew). */
+  private restartWhenIdle = false;
 
   constructor(
     readonly extension: vscode.ExtensionContext,
@@ -48,14 +54,39 @@ export class Ctx implements vscode.Disposable {
       return await Promise.race([work(client), died]);
     } finally {
       this.inFlight.delete(fail);
+      if (this.restartWhenIdle && this.inFlight.size === 0) {
+        this.restartWhenIdle = false;
+        this.log.info('the jobs have ended: stopping the server so that the next use starts it with the new settings');
+        void this.stop();
+      }
     }
+  }
+
+  /** What the running (or starting) server was started with; null when none is. */
+  get launched(): Launched | null {
+    return this.starting ? this.launch : null;
+  }
+
+  /** A job is running on the server. */
+  get busy(): boolean {
+    return this.inFlight.size > 0;
+  }
+
+  /** Stop the server now if it is idle, else once its jobs end; the next use starts it anew. */
+  stopWhenIdle(): Promise<void> {
+    if (!this.busy) return this.stop();
+    this.restartWhenIdle = true;
+    return Promise.resolve();
   }
 
   private async start(): Promise<ServerClient> {
     const backoff = this.crashes > 0 ? Math.min(30_000, 1000 * 2 ** (this.crashes - 1)) - (Date.now() - this.lastCrash) : 0;
     if (backoff > 0) await new Promise((r) => setTimeout(r, backoff));
     this.status.starting();
-    const launch = serverLaunch(this.extension, readConfig(this.log));
+    const config = readConfig(this.log);
+    const roots = readRoots(this.extension);
+    const launch = serverLaunch(this.extension, config, roots);
+    this.launch = { config: { modelPath: config.modelPath, device: config.device, dtype: config.dtype }, roots };
     const token = randomBytes(32).toString('base64url');
     this.log.info(`starting the server: ${launch.script} ${launch.args.join(' ')}`);
     const child = fork(launch.script, launch.args, {
@@ -100,6 +131,8 @@ export class Ctx implements vscode.Disposable {
     if (this.child !== child) return;
     this.child = null;
     this.starting = null;
+    this.launch = null;
+    this.restartWhenIdle = false;
     this.crashes++;
     this.lastCrash = Date.now();
     this.log.error(`the server stopped unexpectedly (${reason})`);
@@ -117,6 +150,9 @@ export class Ctx implements vscode.Disposable {
     const child = this.child;
     this.child = null;
     this.starting = null;
+    this.launch = null;
+    this.restartWhenIdle = false;
+    for (const fail of this.inFlight) fail('restarted');
     if (!child || child.exitCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGTERM');

@@ -8,6 +8,7 @@ import { setApiKey } from './commands/setApiKey';
 import { trainClassifier, useReviewedAsLabels, type TrainArgs } from './commands/trainClassifier';
 import type { ServerClient } from './client';
 import { Ctx } from './ctx';
+import { ServerWatch } from './serverWatch';
 import { RunsTree, type Node } from './views/runsTree';
 import { StatusBar } from './views/statusBar';
 
@@ -25,6 +26,8 @@ function scripted<T extends object>(arg: unknown, field: keyof T): T | undefined
 export interface TicketLensApi {
   client(): Promise<ServerClient>;
   runs: RunsTree;
+  /** Fires with each question to restart the model server (a start-time setting or the folders changed). */
+  onDidAskToRestart: vscode.Event<string>;
 }
 
 export function activate(context: vscode.ExtensionContext): TicketLensApi {
@@ -41,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): TicketLensApi {
   cmd('ticketLens.trainClassifier', (uri?: vscode.Uri, args?: unknown) => trainClassifier(c, uri instanceof vscode.Uri ? uri : undefined, scripted<TrainArgs>(args, 'textColumn')));
   cmd('ticketLens.useReviewedAsLabels', (n?: ClusterNode | Extract<Node, { kind: 'run' }>, opts?: { use?: boolean }) => useReviewedAsLabels(c, tree, n, opts));
   cmd('ticketLens.labelClusters', (n?: ClusterNode) => labelClusters(c, tree, n));
-  cmd('ticketLens.setApiKey', () => setApiKey(context));
+  cmd('ticketLens.setApiKey', () => setApiKey(c));
   cmd('ticketLens.openReport', (n?: ClusterNode) => openReport(c, tree, n));
   cmd('ticketLens.openSummary', (n?: ClusterNode) => openSummary(c, tree, n));
   cmd('ticketLens.renameCluster', (n: ClusterNode) => renameCluster(c, tree, n));
@@ -52,8 +55,9 @@ export function activate(context: vscode.ExtensionContext): TicketLensApi {
   cmd('ticketLens.refreshRuns', () => tree.refresh());
   cmd('ticketLens.showLog', () => log.show());
   cmd('ticketLens.restartServer', () => c.restart());
-  context.subscriptions.push(log, status, view, c);
-  return { client: () => c.client(), runs: tree };
+  const watch = new ServerWatch(c, tree);
+  context.subscriptions.push(log, status, view, c, watch);
+  return { client: () => c.client(), runs: tree, onDidAskToRestart: watch.onDidAskToRestart };
 }
 
 export async function deactivate(): Promise<void> {

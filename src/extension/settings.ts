@@ -4,7 +4,7 @@
  * the VS Code configuration.
  */
 import { z } from 'zod';
-import { Device, Dtype } from '../shared/api';
+import { DEFAULT_LABEL_MODEL, Device, Dtype, type LabelOptionsInput } from '../shared/api';
 
 export interface Config {
   modelPath: string;
@@ -15,6 +15,10 @@ export interface Config {
   claudeModel: string;
   concurrency: number;
   redactPii: boolean;
+  /** Spending caps and a time limit for one labelling job; 0 = none. */
+  maxTokens: number;
+  budgetUsd: number;
+  deadlineMinutes: number;
   /** A shipped classifier name ("bitext", "banking77") or a .tlc path; "" = zero-shot sets only. */
   classifierModel: string;
   zeroShotSets: string[];
@@ -30,9 +34,12 @@ export function defaultConfig(): Config {
     dtype: 'q8',
     minClusterSize: 'auto',
     depth: 2,
-    claudeModel: 'claude-haiku-5-5',
+    claudeModel: DEFAULT_LABEL_MODEL,
     concurrency: 4,
     redactPii: true,
+    maxTokens: 0,
+    budgetUsd: 0,
+    deadlineMinutes: 0,
     classifierModel: 'bitext',
     zeroShotSets: ['category', 'priority', 'sentiment'],
   };
@@ -54,6 +61,9 @@ const schemas: { [K in SettingKey]: z.ZodType<Config[K]> } = {
   claudeModel: z.string().min(1),
   concurrency: z.number().int().min(1).max(16),
   redactPii: z.boolean(),
+  maxTokens: z.number().int().min(0),
+  budgetUsd: z.number().min(0),
+  deadlineMinutes: z.number().min(0),
   classifierModel: z.string(),
   zeroShotSets: z.array(z.string()),
 };
@@ -88,7 +98,22 @@ export function parseConfig(get: SettingGet, inspect: SettingInspect, isTrusted:
     claudeModel: read('claudeModel'),
     concurrency: read('concurrency'),
     redactPii: read('redactPii'),
+    maxTokens: read('maxTokens'),
+    budgetUsd: read('budgetUsd'),
+    deadlineMinutes: read('deadlineMinutes'),
     classifierModel: read('classifierModel'),
     zeroShotSets: read('zeroShotSets'),
+  };
+}
+
+/** The options every labelling request carries (estimate, preview and the job alike); a cap of 0 is none. */
+export function labelOptions(config: Config): LabelOptionsInput {
+  return {
+    model: config.claudeModel,
+    concurrency: config.concurrency,
+    redact: config.redactPii,
+    maxTokens: config.maxTokens > 0 ? config.maxTokens : null,
+    budgetUsd: config.budgetUsd > 0 ? config.budgetUsd : null,
+    deadlineMs: config.deadlineMinutes > 0 ? Math.max(1, Math.round(config.deadlineMinutes * 60_000)) : null,
   };
 }

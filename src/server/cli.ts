@@ -9,6 +9,7 @@ import { registerEmbed } from './cli/embed';
 import { registerCluster } from './cli/cluster';
 import { registerLabel } from './cli/label';
 import { registerClassifyCommands } from './cli/classify';
+import { registerIngest } from './cli/ingest';
 import { VERSION } from './version';
 
 const program = new Command('ticket-lens')
@@ -21,6 +22,7 @@ registerEmbed(program);
 registerCluster(program);
 registerLabel(program);
 registerClassifyCommands(program);
+registerIngest(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`ticket-lens: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,6 +1,7 @@
 /** What every route and CLI command gets: configuration, the lazily loaded embedder, the job queue. */
 import type { Device, Dtype } from '../shared/api';
 import type { Embedder } from './embed/types';
+import type { PathPolicy } from './http/paths';
 import type { JobQueue } from './jobs/types';
 import type { Logger } from './log';
 
@@ -11,6 +12,10 @@ export interface ServerConfig {
   dtype: Dtype;
   /** Embedding cache directory (see src/server/embed/cache.ts). */
   cacheDir: string;
+  /** Real paths of the folders the file routes may use (`serve --allow-root`); null: any path. */
+  allowedRoots: readonly string[] | null;
+  /** Listening on a non-loopback interface (no TLS): the file routes answer 403. */
+  remote: boolean;
 }
 
 export interface ServerContext {
@@ -23,4 +28,6 @@ export interface ServerContext {
   /** The embedder if it has been loaded, without loading it. */
   loadedEmbedder(): Embedder | null;
   jobs: JobQueue;
+  /** What the file routes may read and write (http/paths.ts), from allowedRoots and remote. */
+  paths: PathPolicy;
 }

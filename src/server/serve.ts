@@ -1,6 +1,8 @@
 /**
  * Starts the model server: the same code whether the extension spawns it, a test starts it, or a team
  * runs it on a GPU machine. Binds 127.0.0.1 only; every request needs the per-launch bearer token.
+ * The file routes are confined to `allowRoots` when given (http/paths.ts), and refused altogether on
+ * a non-loopback host.
  */
 import type { AddressInfo } from 'node:net';
 import type { Device, Dtype } from '../shared/api';
@@ -8,6 +10,7 @@ import type { ServerConfig, ServerContext } from './context';
 import { cacheRoot, defaultModelDir, loadEmbedder, type Embedder } from './embed';
 import { buildApp } from './http/app';
 import { generateToken } from './http/auth';
+import { PathPolicy, resolveRoots } from './http/paths';
 import { InProcessJobQueue } from './jobs/queue';
 import { createLogger, type Logger } from './log';
 import { VERSION } from './version';
@@ -17,6 +20,8 @@ export interface StartOptions {
   host?: string;
   /** Allow binding a non-loopback host (a team's GPU server); the token is still required. */
   allowRemote?: boolean;
+  /** Folders the file routes may read and write (`--allow-root`); absent or empty: any path, with a warning. */
+  allowRoots?: readonly string[];
   token?: string;
   modelDir?: string;
   device?: Device;
@@ -45,6 +50,7 @@ export function createContext(config: ServerConfig, log: Logger): ServerContext 
     config,
     log,
     jobs: new InProcessJobQueue(log),
+    paths: new PathPolicy(config.allowedRoots, config.remote),
     loadedEmbedder: () => embedder,
     getEmbedder() {
       loading ??= loadEmbedder({ modelDir: config.modelDir, device: config.device, dtype: config.dtype, cacheDir: config.cacheDir, log }).then(
@@ -73,12 +79,17 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     device: opts.device ?? 'auto',
     dtype: opts.dtype ?? 'q8',
     cacheDir: opts.cacheDir ?? cacheRoot(),
+    allowedRoots: opts.allowRoots?.length ? resolveRoots(opts.allowRoots) : null,
+    remote: !LOOPBACK.has(host),
   };
   const ctx = createContext(config, log);
   const app = await buildApp(ctx, token);
   await app.listen({ port: opts.port ?? 0, host });
   const port = (app.server.address() as AddressInfo).port;
   log.info(`listening on http://${host}:${port} (model ${config.modelDir}, ${config.dtype}, device ${config.device})`);
+  if (config.remote) log.warn(`listening on ${host} without TLS: routes that name a file answer 403`);
+  else if (config.allowedRoots) log.info(`file routes confined to ${config.allowedRoots.join(', ')}`);
+  else log.warn('no --allow-root given: the file routes read and write any path this user can; pass --allow-root <folder> (repeatable) to confine them');
   let closing: Promise<void> | null = null;
   return {
     port,

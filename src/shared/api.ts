@@ -5,7 +5,7 @@
  * A request's type is what a caller sends (`z.input`: defaults optional); where a server module
  * needs the form after defaults, that is `<Name>Parsed` (`z.infer`). Everything else is `z.infer`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export * from './errors';
 
@@ -36,6 +36,11 @@ export const HealthResponse = z.object({
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
 export const MAX_EMBED_BATCH = 512;
+/**
+ * The longest text a route reads: /embed refuses a longer one; /classify and /runs/predict accept any
+ * length within the request body limit and cut each text to this many characters before tokenising
+ * (the model only reads its first 256 tokens; see server/data/clipText.ts).
+ */
 export const MAX_TEXT_CHARS = 20_000;
 
 export const EmbedRequest = z.object({
@@ -81,3 +86,4 @@ export * from './label';
 export * from './classify';
 export * from './clusterPath';
 export * from './clusterName';
+export * from './store';

@@ -3,7 +3,7 @@
  * results, and the /classify request/response. One schema per concept; the server, the CLI and the
  * extension's client all import the types inferred from these.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---- Label sets (zero-shot): names + descriptions + optional example phrases.
 
@@ -156,7 +156,8 @@ export type TrainRequest = z.input<typeof TrainRequest>;
 export const MAX_CLASSIFY_BATCH = 512;
 
 export const ClassifyRequest = z.object({
-  texts: z.array(z.string().max(20_000)).min(1).max(MAX_CLASSIFY_BATCH),
+  /** Any length: the server reads the first MAX_TEXT_CHARS characters of each (see api.ts). */
+  texts: z.array(z.string()).min(1).max(MAX_CLASSIFY_BATCH),
   /** Trained models: a model file path, or the name of a shipped default ("bitext", "banking77"). */
   models: z.array(z.string().min(1)).default([]),
   /** Zero-shot label sets by name (built-in: category, priority, sentiment; or the workspace's). Default: all when no models are given. */

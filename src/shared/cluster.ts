@@ -1,5 +1,5 @@
 /** Cluster requests and results, shared by the CLI, the server routes and the extension's client. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ClusterParams = z.object({
   /** Levels of clusters: 1 = top level only, 2 = top level and one level of sub-clusters (root.0.1). */

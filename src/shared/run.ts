@@ -1,6 +1,7 @@
 /**
  * The run folder: what "Cluster This CSV" writes, what labelling enriches and the extension shows.
- * One folder per run, written atomically (built in a temp sibling, then renamed):
+ * One folder per run, written atomically (built in `.ticket-lens-tmp/` beside it, then renamed; later
+ * updates are committed through a journal, server/run/commit.ts):
  *   run.json         RunManifest
  *   clusters.json    ClustersFile (every cluster and sub-cluster, flat, parent links)
  *   assignments.csv  AssignmentCsvRow: row,line,text,cluster,probability,outlier_score,was_noise,x,y[,label]
@@ -9,7 +10,7 @@
  *   map.png          2-D map coloured by cluster (map-labels.png coloured by the label column, when given)
  * A "cluster path" names a cluster everywhere (code, API, UI): `root.0`, `root.0.1`, `root.0.noise`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SweepRow } from './cluster';
 
 export const RUN_FORMAT_VERSION = 1;

@@ -5,8 +5,8 @@
  * by scripts/test-e2e.mjs: tickets.csv (the bundled sample), broken.csv, ticket.txt.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SelectionResult } from '../../src/extension/commands/classifySelection';
 import type { TicketLensApi } from '../../src/extension/extension';
@@ -21,6 +21,15 @@ async function selectAllOf(file: string): Promise<vscode.TextEditor> {
   const editor = await vscode.window.showTextDocument(doc);
   editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
   return editor;
+}
+
+/** Resolves once `done()` holds, or fails after `ms`. */
+async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** The part of package.json these tests read. */
@@ -49,6 +58,44 @@ describe('Ticket Lens in the extension host', () => {
     assert.match(health.model.id, /all-MiniLM-L6-v2/);
     assert.equal(health.device.requested, 'cpu'); // ticketLens.device, set by the test workspace
     assert.equal(health.dtype, 'q8');
+  });
+
+  it('the server may use only the workspace folder: a CSV outside it is refused, one inside is read', async () => {
+    const client = await api.client();
+    const outside = join(dirname(folder()), 'outside.csv');
+    writeFileSync(outside, 'text,label\nsecret ticket,a\n');
+    // The extension's bundle has its own TicketLensError class: judged by its fields, not instanceof.
+    await assert.rejects(client.csvPreview(outside), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'forbidden', err.message);
+      assert.match(err.message, /outside\.csv.*outside the folders this server may use/);
+      assert.ok(err.message.includes(folder()), `names the workspace folder: ${err.message}`);
+      return true;
+    });
+    assert.equal((await client.csvPreview(join(folder(), 'tickets.csv'), 2)).header.includes('text'), true);
+  });
+
+  it('changing ticketLens.dtype asks to restart the model server; another setting, or the value changed back, does not', async () => {
+    await (await api.client()).health();
+    const asked: string[] = [];
+    const sub = api.onDidAskToRestart((m) => asked.push(m));
+    const settings = () => vscode.workspace.getConfiguration('ticketLens');
+    const settle = () => new Promise((r) => setTimeout(r, 750));
+    try {
+      await settings().update('depth', 3, vscode.ConfigurationTarget.Workspace);
+      await settle();
+      assert.deepEqual(asked, [], 'depth is read per command');
+      await settings().update('dtype', 'fp32', vscode.ConfigurationTarget.Workspace);
+      await until(() => asked.length > 0, 10_000, 'the restart question');
+      assert.equal(asked[0], 'Changing ticketLens.dtype requires restarting the model server.');
+      await settings().update('dtype', undefined, vscode.ConfigurationTarget.Workspace);
+      await settle();
+      assert.equal(asked.length, 1, 'back to the running server’s dtype: nothing to restart');
+      assert.equal((await (await api.client()).health()).dtype, 'q8', 'the server was not restarted unasked');
+    } finally {
+      sub.dispose();
+      await settings().update('depth', undefined, vscode.ConfigurationTarget.Workspace);
+      await settings().update('dtype', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('the client turns a malformed CSV into an error naming the row and the expected fields', async () => {

@@ -4,14 +4,27 @@
  * SecretStorage and travels to the local server in the request only.
  */
 import * as vscode from 'vscode';
-import { LabelResult, type LabelEstimate, type LoadedRun } from '../../shared/api';
+import type { LabelEstimate, LoadedRun } from '../../shared/api';
+import { storedKey } from '../apiKey';
 import type { ServerClient } from '../client';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
+import { CHOOSE_MODEL, labelReport, SET_API_KEY } from '../labelReport';
+import { labelOptions, type Config } from '../settings';
 import type { RunsTree } from '../views/runsTree';
+import { chooseClaudeModel } from './claudeModel';
 import { followJob } from './followJob';
-import { API_KEY_SECRET } from './setApiKey';
 import { showError } from './showError';
+
+/** "Stops at 200,000 tokens, $1.00 or 10 minutes." for the caps that are set, else "". */
+function limits(config: Config): string {
+  const caps = [
+    config.maxTokens > 0 ? `${config.maxTokens.toLocaleString()} tokens` : '',
+    config.budgetUsd > 0 ? `$${config.budgetUsd.toFixed(2)}` : '',
+    config.deadlineMinutes > 0 ? `${config.deadlineMinutes} minutes` : '',
+  ].filter(Boolean);
+  return caps.length ? ` Stops at ${caps.length > 1 ? `${caps.slice(0, -1).join(', ')} or ${caps[caps.length - 1]}` : caps[0]}.` : '';
+}
 
 export async function labelClusters(ctx: Ctx, tree: RunsTree, node?: { run: LoadedRun }): Promise<void> {
   let run: LoadedRun | undefined;
@@ -27,13 +40,13 @@ export async function labelClusters(ctx: Ctx, tree: RunsTree, node?: { run: Load
   }
   const runDir = run.runDir;
   const config = readConfig(ctx.log);
-  const options = { model: config.claudeModel, concurrency: config.concurrency, redact: config.redactPii };
+  const options = labelOptions(config);
   let client: ServerClient;
   let est: LabelEstimate;
   let key: string | null;
   try {
     client = await ctx.client();
-    key = (await ctx.extension.secrets.get(API_KEY_SECRET)) ?? null;
+    key = await storedKey(ctx.extension);
     est = await client.labelEstimate(runDir, options);
   } catch (err) {
     showError(ctx.log, `estimating the labelling of ${runDir}`, err);
@@ -44,7 +57,7 @@ export async function labelClusters(ctx: Ctx, tree: RunsTree, node?: { run: Load
     return;
   }
   const what = key
-    ? `Label ${est.clusters} clusters with ${est.model}: about ${est.inputTokens.toLocaleString()} input and ${est.outputTokens.toLocaleString()} output tokens (~$${est.costUsd.toFixed(3)}). ${config.redactPii ? 'Personal data is redacted first.' : 'PII redaction is OFF.'}`
+    ? `Label ${est.clusters} clusters with ${est.model}: about ${est.inputTokens.toLocaleString()} input and ${est.outputTokens.toLocaleString()} output tokens (${est.costUsd === null ? 'no price known for this model' : `~$${est.costUsd.toFixed(3)}`}).${limits(config)} ${config.redactPii ? 'Personal data is redacted first.' : 'PII redaction is OFF.'}`
     : 'No Anthropic API key is set: clusters get keyword labels. Set one with "Ticket Lens: Set Anthropic API Key".';
   for (;;) {
     const pick = await vscode.window.showInformationMessage(what, { modal: true }, key ? 'Label' : 'Use Keyword Labels', 'Preview What Is Sent');
@@ -64,16 +77,18 @@ export async function labelClusters(ctx: Ctx, tree: RunsTree, node?: { run: Load
     break;
   }
   const outcome = await followJob(ctx, 'Labelling clusters', (c) => c.label(runDir, key, options));
-  if (outcome.ok) {
-    const r = LabelResult.safeParse(outcome.job.result);
-    if (r.success) void vscode.window.showInformationMessage(`Ticket Lens: ${r.data.labelled} clusters labelled by Claude, ${r.data.keywordFallback} with keywords ($${r.data.costUsd.toFixed(3)}).`);
-    else showError(ctx.log, `labelling ${runDir}`, `unexpected result from the server: ${r.error.message}`);
-  } else if (outcome.job) {
-    const final = outcome.job;
-    ctx.log.warn(`labelling ${runDir} ${final.state}${final.error ? `: ${final.error.message}` : ''}`);
-    void vscode.window.showWarningMessage(`Ticket Lens: labelling ${final.state}${final.error ? `: ${final.error.message}` : ''}. Finished labels are kept; run it again to resume.`);
-  } else {
-    showError(ctx.log, `labelling ${runDir}`, outcome.message);
-  }
   tree.refresh();
+  const report = labelReport(outcome);
+  if (report.severity === 'error') ctx.log.error(`labelling ${runDir}: ${report.message}`);
+  else if (report.severity === 'warning') ctx.log.warn(`labelling ${runDir}: ${report.message}`);
+  const message = `Ticket Lens: ${report.message}`;
+  if (!report.action) {
+    if (report.severity === 'error') void vscode.window.showErrorMessage(message);
+    else if (report.severity === 'warning') void vscode.window.showWarningMessage(message);
+    else void vscode.window.showInformationMessage(message);
+    return;
+  }
+  const pick = await vscode.window.showErrorMessage(message, report.action);
+  if (pick === SET_API_KEY) await vscode.commands.executeCommand('ticketLens.setApiKey');
+  else if (pick === CHOOSE_MODEL) await chooseClaudeModel(ctx);
 }

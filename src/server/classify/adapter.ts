@@ -14,6 +14,7 @@ import { Prng } from '../vectors/prng';
 import { scores } from '../cluster/metrics';
 import { AdamW, scheduledLr } from './optim';
 import { shuffleInPlace } from './split';
+import { buffers, sharedFloat32, type CpuTask } from '../workers/task';
 
 export interface Adapter {
   dim: number;
@@ -30,11 +31,10 @@ export interface AdapterOptions {
   signal?: AbortSignal;
 }
 
-/** Maps L2-normalised vectors (n × dim) to adapted, L2-normalised vectors. */
-export function adaptVectors(adapter: Adapter, x: Float32Array): Float32Array {
+/** Maps L2-normalised vectors (n × dim) to adapted, L2-normalised vectors (into `out` when given). */
+export function adaptVectors(adapter: Adapter, x: Float32Array, out: Float32Array = new Float32Array(x.length)): Float32Array {
   const { dim, A } = adapter;
   const n = x.length / dim;
-  const out = new Float32Array(x.length);
   for (let r = 0; r < n; r++) adaptRow(A, dim, x, r * dim, out, r * dim);
   return out;
 }
@@ -212,3 +212,27 @@ export function clusterAgreement(x: Float32Array, dim: number, labels: readonly 
   const s = scores(labels, Array.from(a, String));
   return { ari: s.ari, nmi: s.nmi };
 }
+
+export interface AdapterTaskInput {
+  /** Row-major n × dim; shared memory, read without a copy. */
+  x: Float32Array;
+  dim: number;
+  y: Int32Array;
+  rows: number[];
+  seed: number;
+}
+
+/** The trained adapter and every row of x adapted (in shared memory: it goes back, and on to the heads, without a copy). */
+export const adapterTask: CpuTask<AdapterTaskInput, { A: Float32Array; adapted: Float32Array }> = {
+  name: 'trainAdapter',
+  run(i, hooks) {
+    const ad = trainAdapter(i.x, i.dim, i.y, i.rows, { seed: i.seed, signal: hooks.signal });
+    return { A: ad.A, adapted: adaptVectors(ad, i.x, sharedFloat32(i.x.length)) };
+  },
+  transfer: (o) => buffers(o.A, o.adapted),
+};
+
+export const agreementTask: CpuTask<{ x: Float32Array; dim: number; labels: string[]; seed: number }, { ari: number; nmi: number }> = {
+  name: 'clusterAgreement',
+  run: (i) => clusterAgreement(i.x, i.dim, i.labels, i.seed),
+};

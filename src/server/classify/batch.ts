@@ -13,16 +13,22 @@
  *
  * Rows whose text cell is empty are kept (row number only, the CSV reader gives no other cells for
  * them) with empty predictions.
+ *
+ * The output, the partial file and the checkpoint replace only files of their own kind (told from
+ * their content: a predictions header, a checkpoint), so running again over an earlier output works
+ * and a user's file is never overwritten; none may be the input or a model being read (data/outputs.ts).
  */
 import { existsSync } from 'node:fs';
 import { open, readFile, rename, rm, stat, truncate } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { JobProgress, TaskPrediction } from '../../shared/api';
 import { ClassifyRequest } from '../../shared/api';
 import { previewCsv, streamCsv, type CsvRecord } from '../data/csv';
-import { assertNotInput, writeFileAtomic } from '../data/atomic';
-import type { ClassifyService } from './service';
+import { writeFileAtomic } from '../data/atomic';
+import { checkOutputFile, readHead, type InUse, type OwnOutput } from '../data/outputs';
+import { resolveModelPath, type ClassifyService } from './service';
 
 export interface BatchInput {
   csvPath: string;
@@ -52,6 +58,49 @@ const Checkpoint = z.object({
 });
 type Checkpoint = z.infer<typeof Checkpoint>;
 
+/** Bytes read to recognise an earlier output: its header line, or the whole checkpoint. */
+const HEAD_BYTES = 1 << 20;
+
+/** A CSV this command wrote (or is writing): `row` (or `_row`) first, a predicted label and its confidence last. */
+export const PREDICTIONS_OUTPUT: OwnOutput = {
+  what: 'a predictions CSV',
+  async test(path) {
+    let cols: string[] | undefined;
+    try {
+      cols = parse(await readHead(path, HEAD_BYTES), { to_line: 1, bom: true, relax_column_count: true })[0];
+    } catch {
+      return false; // not CSV, or a first line longer than HEAD_BYTES
+    }
+    if (!cols || cols.length < 3) return false;
+    const confidence = cols[cols.length - 1];
+    return (cols[0] === 'row' || cols[0] === '_row') && confidence.startsWith('predicted_') && confidence === `${cols[cols.length - 2]}_confidence`;
+  },
+};
+
+const CHECKPOINT_OUTPUT: OwnOutput = {
+  what: 'a batch-classify checkpoint',
+  test: async (path) => {
+    try {
+      return Checkpoint.safeParse(JSON.parse((await readHead(path, HEAD_BYTES)).toString('utf8'))).success;
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** The files a run reads: none may be written. */
+function inputsOf(input: BatchInput): InUse[] {
+  const models: InUse[] = [];
+  for (const m of input.models) {
+    try {
+      models.push({ path: resolveModelPath(m), what: `the classifier ${m}` });
+    } catch {
+      // an unknown shipped name: the service reports it
+    }
+  }
+  return [{ path: input.csvPath, what: 'the input CSV' }, ...models];
+}
+
 function taskColumns(preds: TaskPrediction[]): string[] {
   const seen = new Map<string, number>();
   for (const p of preds) seen.set(p.task, (seen.get(p.task) ?? 0) + 1);
@@ -65,9 +114,12 @@ function predictionCells(p: TaskPrediction | undefined): string[] {
 }
 
 export async function classifyCsv(input: BatchInput, ctx: { service: ClassifyService; signal?: AbortSignal; progress?: (p: JobProgress) => void }): Promise<BatchResult> {
-  assertNotInput(input.outPath, [input.csvPath]);
   const partial = `${input.outPath}.partial`;
   const ckptPath = `${partial}.json`;
+  const inUse = inputsOf(input);
+  await checkOutputFile(input.outPath, inUse, { option: 'The output', replaces: PREDICTIONS_OUTPUT });
+  await checkOutputFile(partial, inUse, { option: 'The partial output', replaces: PREDICTIONS_OUTPUT });
+  await checkOutputFile(ckptPath, inUse, { option: 'The checkpoint', replaces: CHECKPOINT_OUTPUT });
   const chunkSize = input.chunkSize ?? 256;
   const { header } = await previewCsv(input.csvPath, 1);
   const others = header.filter((h) => h !== input.textColumn);

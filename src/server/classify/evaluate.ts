@@ -11,6 +11,7 @@ import type { LabelledData } from './dataset';
 import { multiLabelScores, singleLabelScores } from './metrics';
 import { splitLabels } from './dataset';
 import { isRejected } from './reject';
+import { markdownCode, markdownText } from '../run/markdownText';
 
 export interface EvaluateOptions {
   /** Apply the reject option (rejected rows count as errors). */
@@ -124,12 +125,13 @@ export async function evaluateModel(clf: TrainedClassifier, data: LabelledData, 
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+// Class names and example texts come from the user's data: escaped like summary.md, so a ticket can't inject links or images into the preview.
+const cell = (s: string) => markdownText(s.replace(/\s+/g, ' '));
 
 export function reportMarkdown(r: EvalReport): string {
-  const out: string[] = [`# Evaluation of ${r.model}`, '', `Data: \`${r.data}\` · ${r.createdAt}`, ''];
+  const out: string[] = [`# Evaluation of ${markdownText(r.model)}`, '', `Data: ${markdownCode(r.data)} · ${r.createdAt}`, ''];
   for (const t of r.tasks) {
-    out.push(`## ${t.task}${t.multiLabel ? ' (multi-label)' : ''}`, '');
+    out.push(`## ${markdownText(t.task)}${t.multiLabel ? ' (multi-label)' : ''}`, '');
     out.push('| metric | value |', '|---|---|');
     out.push(`| rows | ${t.n} |`);
     out.push(`| ${t.multiLabel ? 'exact match' : 'accuracy'} | ${pct(t.accuracy)} |`);

@@ -16,7 +16,8 @@ import { EmbeddingFingerprint, TaskTrainSummary, TicketLensError, TrainParams } 
 import { writeFileAtomic } from '../data/atomic';
 
 export const MODEL_FORMAT_VERSION = 1;
-const MAGIC = 'TLCM';
+/** The first four bytes of every classifier file: data/outputs.ts tells Ticket Lens's own .tlc files by them. */
+export const CLASSIFIER_MAGIC = 'TLCM';
 
 const Blob = z.object({ offset: z.number().int().min(0), length: z.number().int().min(0), dtype: z.enum(['f32', 'i8']) });
 type Blob = z.infer<typeof Blob>;
@@ -146,7 +147,7 @@ export function encodeModel(m: ModelToWrite): Buffer {
   const header: ModelHeader = ModelHeader.parse({ ...m.header, format: 'ticket-lens-classifier', version: MODEL_FORMAT_VERSION, tasks, adapter, examples: { ...m.header.examples, vectors, scales: sc } });
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const pre = Buffer.alloc(12);
-  pre.write(MAGIC, 0, 'ascii');
+  pre.write(CLASSIFIER_MAGIC, 0, 'ascii');
   pre.writeUInt32LE(MODEL_FORMAT_VERSION, 4);
   pre.writeUInt32LE(json.length, 8);
   const pad = Buffer.alloc((4 - ((12 + json.length) % 4)) % 4);
@@ -161,7 +162,7 @@ const badModel = (path: string, why: string) =>
   new TicketLensError('bad_input', `${path} is not a usable Ticket Lens classifier: ${why}. Train one with \`ticket-lens train\`.`, { path });
 
 export function decodeModel(buf: Buffer, path: string): ModelData {
-  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== MAGIC) throw badModel(path, 'it does not start with the TLCM signature');
+  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== CLASSIFIER_MAGIC) throw badModel(path, `it does not start with the ${CLASSIFIER_MAGIC} signature`);
   const version = buf.readUInt32LE(4);
   if (version !== MODEL_FORMAT_VERSION) throw badModel(path, `it has format version ${version}; this Ticket Lens reads version ${MODEL_FORMAT_VERSION} (retrain it)`);
   const len = buf.readUInt32LE(8);

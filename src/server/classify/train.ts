@@ -13,6 +13,7 @@ import { backward, forward, paramCount, probabilities, sigmoid, views, type Head
 import { singleLabelScores, multiLabelScores } from './metrics';
 import { AdamW, scheduledLr } from './optim';
 import { shuffleInPlace, stratifiedSplit } from './split';
+import { buffers, type CpuTask } from '../workers/task';
 
 export type Targets = { kind: 'single'; y: Int32Array } | { kind: 'multi'; y: Uint8Array };
 
@@ -284,3 +285,33 @@ export function trainHead(x: Float32Array, dim: number, targets: Targets, opts: 
   }
   return { shape, params, temperature, thresholds, epochs: Math.min(epoch, p.epochs), bestEpoch, valAccuracy: best.acc, valMacroF1: best.f1, trainIdx: train, valIdx: val };
 }
+
+export interface TrainHeadInput {
+  /** Row-major n × dim; shared memory, so each head's task reads it without a copy. */
+  x: Float32Array;
+  dim: number;
+  targets: Targets;
+  params: TrainParams;
+  classes: string[];
+  split?: { train: number[]; val: number[] };
+}
+
+export interface EpochProgress {
+  epoch: number;
+  total: number;
+  valAccuracy: number;
+}
+
+/** trainHead as a worker task: epochs are reported as progress. */
+export const trainHeadTask: CpuTask<TrainHeadInput, TrainedHead, EpochProgress> = {
+  name: 'trainHead',
+  run: (i, hooks) =>
+    trainHead(i.x, i.dim, i.targets, {
+      params: i.params,
+      classes: i.classes,
+      split: i.split,
+      signal: hooks.signal,
+      onEpoch: (epoch, total, valAccuracy) => hooks.progress({ epoch, total, valAccuracy }),
+    }),
+  transfer: (h) => buffers(h.params, h.thresholds),
+};

@@ -9,17 +9,19 @@ import { basename, join } from 'node:path';
 import type { JobProgress, TaskTrainSummary, TrainParams, TrainResult } from '../../shared/api';
 import { TicketLensError } from '../../shared/api';
 import { Prng } from '../vectors/prng';
-import { assertNotInput } from '../data/atomic';
+import { checkOutputFile, CLASSIFIER_OUTPUT } from '../data/outputs';
 import type { Embedder } from '../embed/types';
 import type { Logger } from '../log';
-import { adaptVectors, clusterAgreement, trainAdapter } from './adapter';
+import { adapterTask, agreementTask } from './adapter';
 import { TrainedClassifier } from './classifier';
 import { readLabelled, type LabelledTask, type TaskColumn } from './dataset';
 import { embeddingFingerprint } from '../embed/identity';
 import { ModelHeader, saveModel, type ModelData, type ModelTask } from './modelFile';
 import { DEFAULT_REJECT_QUANTILE, quantile } from './reject';
 import { shuffleInPlace, stratifiedSplit } from './split';
-import { trainHead, type Targets, type TrainedHead } from './train';
+import { trainHeadTask, type Targets, type TrainedHead } from './train';
+import { runTask } from '../workers/pool';
+import { toShared } from '../workers/task';
 
 export interface TrainInput {
   csvPath: string;
@@ -66,7 +68,7 @@ function singleLabelAccuracy(p: Float32Array, C: number, truth: ArrayLike<number
 
 export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<TrainResult> {
   const { params } = input;
-  assertNotInput(input.outPath, [input.csvPath]);
+  await checkOutputFile(input.outPath, [{ path: input.csvPath, what: 'the training CSV' }], { replaces: CLASSIFIER_OUTPUT });
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (k: string) => {
@@ -83,7 +85,8 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
   ctx.progress?.({ stage: 'embedding', done: 0, total: n });
   const e = ctx.embedder;
   const dim = e.info.dim;
-  const raw = await e.embed(data.texts, { signal: ctx.signal, onProgress: (done, total) => ctx.progress?.({ stage: 'embedding', done, total }) });
+  // The one copy of the n × dim matrix: in shared memory, every worker task below reads it as it is.
+  const raw = toShared(await e.embed(data.texts, { signal: ctx.signal, onProgress: (done, total) => ctx.progress?.({ stage: 'embedding', done, total }) }));
   lap('embed');
 
   // one split for every task, stratified on the first task
@@ -94,42 +97,41 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
   let x = raw;
   let adapterWeights: Float32Array | null = null;
   let adapterReport: TrainResult['adapter'] = null;
-  const headFor = (task: LabelledTask, vectors: Float32Array): TrainedHead =>
-    trainHead(vectors, dim, targetsOf(task), {
-      params,
-      classes: task.labels,
-      split,
-      signal: ctx.signal,
-      onEpoch: (ep, total) => ctx.progress?.({ stage: `training ${task.name}`, done: ep, total }),
-    });
+  // The number crunching runs in worker threads (workers/pool.ts): the server answers meanwhile and a cancel stops it at once.
+  const headFor = (task: LabelledTask, vectors: Float32Array): Promise<TrainedHead> =>
+    runTask(
+      trainHeadTask,
+      { x: vectors, dim, targets: targetsOf(task), params, classes: task.labels, split },
+      { signal: ctx.signal, onProgress: (p) => ctx.progress?.({ stage: `training ${task.name}`, done: p.epoch, total: p.total }) },
+    );
 
   const heads: (TrainedHead | null)[] = data.tasks.map(() => null);
   if (params.adapter) {
     const anchorTask = data.tasks.find((tk) => tk.y) ?? null;
     if (!anchorTask) throw new TicketLensError('bad_input', 'The contrastive adapter needs a single-label column (--label-column) to form same-label pairs.');
     ctx.progress?.({ stage: 'training adapter' });
-    const ad = trainAdapter(raw, dim, anchorTask.y!, split.train, { seed: params.seed, signal: ctx.signal });
+    const ad = await runTask(adapterTask, { x: raw, dim, y: anchorTask.y!, rows: split.train, seed: params.seed }, { signal: ctx.signal });
     adapterWeights = ad.A;
-    x = adaptVectors(ad, raw);
+    x = ad.adapted;
     lap('adapter');
     // with vs without, on the validation rows: head accuracy and k-means agreement with the labels
     const ti = data.tasks.indexOf(anchorTask);
-    const without = headFor(anchorTask, raw);
-    heads[ti] = headFor(anchorTask, x);
+    const without = await headFor(anchorTask, raw);
+    heads[ti] = await headFor(anchorTask, x);
     const valX = (v: Float32Array) => {
       const o = new Float32Array(split.val.length * dim);
       split.val.forEach((r, i) => o.set(v.subarray(r * dim, r * dim + dim), i * dim));
       return o;
     };
     const valLabels = split.val.map((r) => anchorTask.raw[r]);
-    const cw = clusterAgreement(valX(raw), dim, valLabels, params.seed);
-    const ca = clusterAgreement(valX(x), dim, valLabels, params.seed);
+    const cw = await runTask(agreementTask, { x: valX(raw), dim, labels: valLabels, seed: params.seed }, { signal: ctx.signal });
+    const ca = await runTask(agreementTask, { x: valX(x), dim, labels: valLabels, seed: params.seed }, { signal: ctx.signal });
     adapterReport = { valAccuracyWithout: without.valAccuracy, valAccuracyWith: heads[ti].valAccuracy, ariWithout: cw.ari, ariWith: ca.ari, nmiWithout: cw.nmi, nmiWith: ca.nmi };
     ctx.log.info(
       `adapter: validation accuracy ${without.valAccuracy.toFixed(4)} → ${heads[ti].valAccuracy.toFixed(4)}; k-means ARI ${cw.ari.toFixed(3)} → ${ca.ari.toFixed(3)}, NMI ${cw.nmi.toFixed(3)} → ${ca.nmi.toFixed(3)}`,
     );
   }
-  for (let i = 0; i < data.tasks.length; i++) heads[i] ??= headFor(data.tasks[i], x);
+  for (let i = 0; i < data.tasks.length; i++) heads[i] ??= await headFor(data.tasks[i], x);
   lap('heads');
 
   // stored examples: up to examplesPerClass training rows per class of the first task
@@ -229,6 +231,8 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
     adapter: adapterReport,
   };
 
+  // A job cancelled while calibrating writes no model file.
+  if (ctx.signal?.aborted) throw new TicketLensError('job_cancelled', 'Training was cancelled; no model file was written.');
   await saveModel(input.outPath, {
     header: { ...model.header, tasks: model.header.tasks.map(({ weights: _w, ...rest }) => rest), examples: { texts: model.header.examples.texts, labels: model.header.examples.labels } },
     weights: model.weights,

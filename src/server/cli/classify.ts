@@ -3,14 +3,16 @@
  * here names a classifier (a .tlc file or a shipped default); the embedding model directory is
  * `--embedding-model`.
  */
+import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { TicketLensError, TrainParams } from '../../shared/api';
+import { EvalReport, TicketLensError, TrainParams } from '../../shared/api';
 import { classifyCsv } from '../classify/batch';
 import { readLabelled } from '../classify/dataset';
 import { evaluateModel, reportMarkdown } from '../classify/evaluate';
-import { ClassifyService } from '../classify/service';
+import { ClassifyService, resolveModelPath } from '../classify/service';
 import { trainModel } from '../classify/trainModel';
-import { assertNotInput, writeFileAtomic } from '../data/atomic';
+import { writeFileAtomic } from '../data/atomic';
+import { checkOutputFile, CLASSIFIER_OUTPUT, readHead, type OwnOutput } from '../data/outputs';
 import { cacheRoot, defaultModelDir, loadEmbedder, type Embedder } from '../embed';
 import { createLogger } from '../log';
 import { addDeviceOptions, type DeviceFlags } from './options';
@@ -29,6 +31,20 @@ function addEmbeddingOptions(cmd: Command): Command {
     .option('--no-cache', 'do not use the on-disk embedding cache')
     .option('--quiet', 'no progress output');
 }
+
+/** Larger than any report: a bigger .json is not one. */
+const MAX_REPORT_BYTES = 64 * 1024 * 1024;
+
+const EVAL_REPORT_OUTPUT: OwnOutput = {
+  what: 'an evaluation report',
+  test: async (path) => (await stat(path)).size <= MAX_REPORT_BYTES && EvalReport.safeParse(JSON.parse(await readFile(path, 'utf8'))).success,
+};
+
+/** reportMarkdown's first line. */
+const EVAL_MARKDOWN_OUTPUT: OwnOutput = {
+  what: 'an evaluation report',
+  test: async (path) => (await readHead(path, 64)).toString('utf8').startsWith('# Evaluation of '),
+};
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -120,6 +136,7 @@ export function registerClassifyCommands(program: Command): void {
       .option('--val-fraction <x>', 'share held out for validation, per class')
       .option('--knn-blend <x|auto>', 'weight of the kNN vote (auto: best on validation)'),
   ).action(async (csv: string, f: TrainFlags) => {
+    await checkOutputFile(f.out, [{ path: csv, what: 'the training CSV' }], { option: '--out', replaces: CLASSIFIER_OUTPUT });
     const params = TrainParams.parse({
       adapter: f.adapter ?? false,
       hidden: num('--hidden', f.hidden),
@@ -155,8 +172,13 @@ export function registerClassifyCommands(program: Command): void {
       .requiredOption('--out <file>', 'report.json to write (the markdown goes to the same name with .md)')
       .option('--reject', 'apply the reject option (rejected rows count as errors)'),
   ).action(async (csv: string, f: EvalFlags) => {
-    assertNotInput(f.out, [csv]);
     const mdPath = f.out.replace(/\.json$/i, '') + '.md';
+    const inUse = [
+      { path: csv, what: 'the labelled CSV' },
+      { path: resolveModelPath(f.model), what: 'the classifier being evaluated' },
+    ];
+    await checkOutputFile(f.out, inUse, { option: '--out', replaces: EVAL_REPORT_OUTPUT });
+    await checkOutputFile(mdPath, inUse, { option: 'The markdown report', replaces: EVAL_MARKDOWN_OUTPUT });
     const report = await withEmbedder(f, async (embedder, signal, progress) => {
       const service = new ClassifyService(() => Promise.resolve(embedder));
       const clf = await service.model(f.model);

@@ -6,7 +6,10 @@ interface ServeFlags extends ModelFlags {
   port: string;
   host: string;
   allowRemote?: boolean;
+  allowRoot: string[];
 }
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 /**
  * `ticket-lens serve`: prints one JSON ready line on stdout — {"event":"ready","port","pid","version",
@@ -19,12 +22,14 @@ export function registerServe(program: Command): void {
       .description('run the model server on 127.0.0.1 (token from TICKET_LENS_TOKEN, or generated and printed in the ready line)')
       .option('--port <n>', 'port (0 = any free port)', '0')
       .option('--host <host>', 'interface to bind', '127.0.0.1')
-      .option('--allow-remote', 'allow a non-loopback --host (a team GPU server); the token is still required'),
+      .option('--allow-remote', 'allow a non-loopback --host (a team GPU server); the token is still required, and routes that name a file answer 403 (no TLS)')
+      .option('--allow-root <dir>', 'a folder the file routes may read and write (repeatable; the extension passes its workspace folders); without it, any path, with a warning', collect, []),
   ).action(async (flags: ServeFlags) => {
     const server = await startServer({
       port: Number(flags.port),
       host: flags.host,
       allowRemote: flags.allowRemote,
+      allowRoots: flags.allowRoot,
       modelDir: flags.model,
       device: flags.device,
       dtype: flags.dtype,

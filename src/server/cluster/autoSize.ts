@@ -6,7 +6,8 @@
  */
 import type { SweepRow } from '../../shared/api';
 import type { HdbscanOptions } from './types';
-import { hdbscanFromMst, type HdbscanDetail, type Mst } from './hdbscan';
+import { buildMst, hdbscan, hdbscanFromMst, type HdbscanDetail, type Mst } from './hdbscan';
+import { buffers, type CpuTask } from '../workers/task';
 
 export function candidateSizes(n: number): number[] {
   const fractions = [0.002, 0.004, 0.007, 0.01, 0.02, 0.04];
@@ -40,3 +41,50 @@ export function formatSweep(table: readonly SweepRow[], chosen: number): string 
   }
   return lines.join('\n');
 }
+
+export interface LevelInput {
+  /** Row-major n × dim points (the reducer's layout: a few floats per point, copied to the worker). */
+  points: Float32Array;
+  n: number;
+  dim: number;
+  /** A size, or 'auto' for the sweep. */
+  minClusterSize: number | 'auto';
+  base: Omit<HdbscanOptions, 'minClusterSize'> & { minSamples: number };
+}
+
+export interface LevelOutput {
+  labels: Int32Array;
+  probabilities: Float32Array;
+  outlierScores: Float32Array;
+  nClusters: number;
+  persistence: Float64Array;
+  /** The size used: the given one, or the one the sweep chose. */
+  chosen: number;
+  sweep: SweepRow[] | null;
+}
+
+/**
+ * HDBSCAN of one level, with its size given or swept, as a worker task: the MST, the sweep and the
+ * membership are the clusterer's whole cost, pure JS, up to seconds at 27k points.
+ */
+export const hdbscanLevelTask: CpuTask<LevelInput, LevelOutput> = {
+  name: 'hdbscanLevel',
+  run({ points, n, dim, minClusterSize, base }) {
+    const pick = (r: HdbscanDetail, chosen: number, sweep: SweepRow[] | null): LevelOutput => ({
+      labels: r.labels,
+      probabilities: r.probabilities,
+      outlierScores: r.outlierScores,
+      nClusters: r.nClusters,
+      persistence: r.persistence,
+      chosen,
+      sweep,
+    });
+    if (minClusterSize === 'auto') {
+      const s = sweepMinClusterSize(buildMst(points, n, dim, base.minSamples), n, base);
+      return pick(s.best, s.chosen, s.table);
+    }
+    const chosen = Math.min(minClusterSize, Math.max(2, n));
+    return pick(hdbscan(points, n, dim, { ...base, minClusterSize: chosen }), chosen, null);
+  },
+  transfer: (o) => buffers(o.labels, o.probabilities, o.outlierScores, o.persistence),
+};

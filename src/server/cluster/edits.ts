@@ -1,14 +1,18 @@
 /**
- * Review edits on a run (rename, mark reviewed, merge), applied in memory and then written back with
- * one atomic replace of clusters.json and run.json (and assignments.csv for a merge), so the extension
- * never writes run files itself: the server is their one writer.
+ * Review edits on a run (rename, mark reviewed, merge), applied to the run as it is on disk under its
+ * lock and committed in one step with summary.md (and assignments.csv for a merge), so the extension
+ * never writes run files itself and a label job running meanwhile cannot undo an edit.
  */
-import { isAncestorOrSelf, TicketLensError, type ClusterRecord, type RunEdit } from '../../shared/api';
-import { readAssignments, writeAssignments } from '../run/assignmentsCsv';
-import { loadRun, saveClusters } from '../run/folder';
+import { isAncestorOrSelf, TicketLensError, type ClusterRecord, type LoadedRun, type RunEdit } from '../../shared/api';
+import { readAssignments } from '../run/assignmentsCsv';
+import { updateRun, type RunChanges } from '../run/folder';
 
 export async function applyEdits(runDir: string, edits: readonly RunEdit[]): Promise<ClusterRecord[]> {
-  const run = await loadRun(runDir);
+  const after = await updateRun(runDir, (run) => editRun(run, edits));
+  return after.clusters;
+}
+
+async function editRun(run: LoadedRun, edits: readonly RunEdit[]): Promise<RunChanges> {
   let clusters = run.clusters;
   const find = (id: string) => {
     const c = clusters.find((k) => k.id === id);
@@ -41,13 +45,10 @@ export async function applyEdits(runDir: string, edits: readonly RunEdit[]): Pro
       for (const g of gone) renames.set(g, into.id);
     }
   }
-  if (renames.size) {
-    const rows = await readAssignments(run.runDir);
-    for (const r of rows) {
-      for (const [from, to] of renames) if (isAncestorOrSelf(from, r.cluster)) r.cluster = to;
-    }
-    await writeAssignments(run.runDir, rows, !!run.manifest.input.labelColumn);
+  if (!renames.size) return { clusters };
+  const rows = await readAssignments(run.runDir);
+  for (const r of rows) {
+    for (const [from, to] of renames) if (isAncestorOrSelf(from, r.cluster)) r.cluster = to;
   }
-  await saveClusters(run.runDir, clusters, run.manifest);
-  return clusters;
+  return { clusters, assignments: rows };
 }

@@ -2,14 +2,18 @@
  * "Use reviewed clusters as labels": the end of the review loop. Every row whose cluster path has a
  * counting ancestor — reviewed (unless asked otherwise), labelled, not noise; the deepest one wins, so
  * a reviewed sub-cluster refines its reviewed parent — becomes `text,label`. Clusters that share a label
- * form one class. The CSV is what `train` reads; the run folder's own files are left as they are.
+ * form one class. The CSV is what `train` reads; the run folder's own files are left as they are. The
+ * run is read and the CSV written under the run's lock, so clusters.json and assignments.csv are read
+ * as one state of the run, never half-way through a merge.
  */
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { ancestorPaths, keywordName, labelOf, TicketLensError, type ClusterRecord, type ExportLabelsRequestParsed, type ExportLabelsResult } from '../../shared/api';
+import { ancestorPaths, keywordName, labelOf, TicketLensError, type ClusterRecord, type ExportLabelsRequestParsed, type ExportLabelsResult, type LoadedRun } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
+import { checkOutputFile, RUN_FOLDER_OUTPUT } from '../data/outputs';
 import { readAssignments } from '../run/assignmentsCsv';
-import { loadRun, RUN_FILES } from '../run/folder';
+import { RUN_FILES, withRunRead } from '../run/folder';
+import { pauseAt } from '../run/pausePoint';
 
 /** Unlabelled clusters, when they count, are named by this many keywords. */
 const KEYWORD_TERMS = 3;
@@ -20,17 +24,18 @@ function classOf(c: ClusterRecord, reviewedOnly: boolean): string | null {
   return labelOf(c) ?? (reviewedOnly ? null : keywordName(c, KEYWORD_TERMS) || null);
 }
 
-export async function exportReviewedLabels(input: ExportLabelsRequestParsed): Promise<ExportLabelsResult> {
-  const run = await loadRun(input.runDir);
+export function exportReviewedLabels(input: ExportLabelsRequestParsed): Promise<ExportLabelsResult> {
+  return withRunRead(input.runDir, (run) => exportRun(run, input));
+}
+
+async function exportRun(run: LoadedRun, input: ExportLabelsRequestParsed): Promise<ExportLabelsResult> {
   const outPath = resolve(input.outPath ?? join(run.runDir, 'reviewed-labels.csv'));
-  // The export is always a new file: the user's CSV is never modified, and a run file replaced by
-  // text,label rows would break the run the extension is showing.
-  const guarded: [string, string][] = [
-    [resolve(run.manifest.input.path), "the run's input CSV"],
-    ...RUN_FILES.map((f): [string, string] => [join(run.runDir, f), `the run's own ${f}`]),
-  ];
-  const clash = guarded.find(([p]) => p === outPath);
-  if (clash) throw new TicketLensError('bad_input', `outPath ${outPath} is ${clash[1]}; choose another file (inputs are never modified).`);
+  // Never the user's CSV, nor a run file (text,label rows would break the run the extension is showing);
+  // compared by device and inode, so no link or other spelling of either gets through. An existing file
+  // is replaced only when it is an earlier export inside a run folder, such as the default path.
+  await checkOutputFile(outPath, [{ path: run.manifest.input.path, what: "the run's input CSV" }, ...RUN_FILES.map((f) => ({ path: join(run.runDir, f), what: `the run's own ${f}` }))], {
+    replaces: RUN_FOLDER_OUTPUT,
+  });
 
   const counting = new Map<string, string>();
   for (const c of run.clusters) {
@@ -78,6 +83,6 @@ export async function exportReviewedLabels(input: ExportLabelsRequestParsed): Pr
       `A classifier needs at least two labels; the reviewed clusters of ${run.runDir} give ${used.length === 1 ? `only "${used[0].label}"` : 'none'}. Review clusters with different labels.`,
     );
   }
-  await writeFileAtomic(outPath, stringify(out, { header: true, columns: ['text', 'label'] }));
+  await writeFileAtomic(outPath, stringify(out, { header: true, columns: ['text', 'label'] }), { beforeRename: () => pauseAt('export') });
   return { csvPath: outPath, rows: out.length, skippedRows: skipped, labels: used.map((c) => ({ label: c.label, clusters: [...c.clusters].sort(), rows: c.rows })) };
 }

@@ -3,15 +3,14 @@
  * 'auto', chosen by the validity sweep (autoSize.ts). min_samples defaults to 10 and never exceeds the
  * number of points. Clusters are renumbered by size, largest first, so `root.0` is the biggest.
  */
-import { sweepMinClusterSize } from './autoSize';
-import { buildMst, hdbscan, type HdbscanDetail } from './hdbscan';
+import { hdbscanLevelTask, type LevelOutput } from './autoSize';
+import { runTask } from '../workers/pool';
 import type { Clusterer } from './stages';
-import type { SweepRow } from '../../shared/api';
 
 export const DEFAULT_MIN_SAMPLES = 10;
 
 /** Renumbers clusters by size, largest first (noise stays −1). */
-function bySize(r: HdbscanDetail): HdbscanDetail {
+function bySize(r: LevelOutput): LevelOutput {
   const sizes = new Array<number>(r.nClusters).fill(0);
   for (const l of r.labels) if (l >= 0) sizes[l]++;
   const order = sizes.map((s, c) => [s, c]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
@@ -21,27 +20,16 @@ function bySize(r: HdbscanDetail): HdbscanDetail {
 }
 
 export const hdbscanClusterer: Clusterer = {
-  // eslint-disable-next-line @typescript-eslint/require-await -- the stage contract is async; HDBSCAN itself runs synchronously
   async cluster({ points, n, dim, minClusterSize, params, top }, hooks) {
     const t = Date.now();
     hooks.stage(top ? 'HDBSCAN' : 'sub-clusters: HDBSCAN');
     if (hooks.signal?.aborted) throw hooks.signal.reason;
     const minSamples = Math.min(params.minSamples ?? DEFAULT_MIN_SAMPLES, n);
     const base = { minSamples, clusterSelectionMethod: params.selection, clusterSelectionEpsilon: params.epsilon };
-    let r: HdbscanDetail;
-    let chosen: number;
-    let sweep: SweepRow[] | null = null;
-    if (minClusterSize === 'auto') {
-      const s = sweepMinClusterSize(buildMst(points, n, dim, minSamples), n, base);
-      r = s.best;
-      chosen = s.chosen;
-      sweep = s.table;
-    } else {
-      chosen = Math.min(minClusterSize, Math.max(2, n));
-      r = hdbscan(points, n, dim, { ...base, minClusterSize: chosen });
-    }
+    // In a worker thread: the MST and the sweep take seconds at 27k points, and the server must answer meanwhile.
+    const level = await runTask(hdbscanLevelTask, { points, n, dim, minClusterSize, base }, { signal: hooks.signal });
     if (top) hooks.time('hdbscan', Date.now() - t);
-    r = bySize(r);
-    return { labels: r.labels, probabilities: r.probabilities, outlierScores: r.outlierScores, nClusters: r.nClusters, minClusterSize: chosen, sweep };
+    const r = bySize(level);
+    return { labels: r.labels, probabilities: r.probabilities, outlierScores: r.outlierScores, nClusters: r.nClusters, minClusterSize: r.chosen, sweep: r.sweep };
   },
 };

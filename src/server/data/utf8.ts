@@ -2,9 +2,12 @@
  * Streaming UTF-8 validation that says where the first bad byte is (line and byte offset).
  * Node's TextDecoder({ fatal: true }) only says *that* a buffer is invalid, not where, and a user
  * with a Latin-1 export needs the line to fix, so we run the UTF-8 state machine ourselves.
+ * A NUL byte is valid UTF-8 but never text in a CSV (a binary file, or UTF-16 without its
+ * byte-order mark), so it is reported too. Lines end at \r\n, \n or a lone \r, as in an editor.
  */
 export interface Utf8Problem {
-  /** 0-based byte offset in the file. */
+  kind: 'invalid' | 'nul';
+  /** 0-based byte offset in the input. */
   offset: number;
   /** 1-based physical line. */
   line: number;
@@ -12,6 +15,9 @@ export interface Utf8Problem {
   lineOffset: number;
   byte: number;
 }
+
+const CR = 0x0d;
+const LF = 0x0a;
 
 export class Utf8Validator {
   private pending = 0; // continuation bytes still expected
@@ -23,6 +29,7 @@ export class Utf8Validator {
   private offset = 0;
   private line = 1;
   private lineStart = 0;
+  private afterCr = false;
 
   /** Returns the first problem in this chunk, or null. */
   push(chunk: Uint8Array): Utf8Problem | null {
@@ -39,11 +46,14 @@ export class Utf8Validator {
         this.seqByte = b;
       }
       if (b < 0x80) {
-        if (b === 0x0a) {
-          this.line++;
-          this.lineStart = this.offset + 1;
-        }
-      } else if ((b & 0xe0) === 0xc0) {
+        if (b === 0) return this.problem(b, 'nul');
+        if (b === CR || (b === LF && !this.afterCr)) this.line++;
+        if (b === CR || b === LF) this.lineStart = this.offset + 1;
+        this.afterCr = b === CR;
+        continue;
+      }
+      this.afterCr = false;
+      if ((b & 0xe0) === 0xc0) {
         this.pending = 1;
         this.cp = b & 0x1f;
         this.min = 0x80;
@@ -56,7 +66,7 @@ export class Utf8Validator {
         this.cp = b & 0x07;
         this.min = 0x10000;
       } else {
-        return this.problem(b);
+        return this.problem(b, 'invalid');
       }
     }
     return null;
@@ -68,10 +78,10 @@ export class Utf8Validator {
   }
 
   private sequenceProblem(): Utf8Problem {
-    return { offset: this.seqStart, line: this.line, lineOffset: this.seqStart - this.lineStart, byte: this.seqByte };
+    return { kind: 'invalid', offset: this.seqStart, line: this.line, lineOffset: this.seqStart - this.lineStart, byte: this.seqByte };
   }
 
-  private problem(byte: number): Utf8Problem {
-    return { offset: this.offset, line: this.line, lineOffset: this.offset - this.lineStart, byte };
+  private problem(byte: number, kind: Utf8Problem['kind']): Utf8Problem {
+    return { kind, offset: this.offset, line: this.line, lineOffset: this.offset - this.lineStart, byte };
   }
 }

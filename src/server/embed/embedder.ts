@@ -10,6 +10,12 @@
  * longest one of the file; results come back in input order. Each text is tokenised once, unpadded,
  * and the batch tensors are built from those ids: sorting by characters instead left 21% of the
  * tokens of 5,000 Bitext texts as padding (0.4% by token count), and the model's time is linear in them.
+ * Every text is cut to MAX_TEXT_CHARS first (data/clipText.ts): the model reads 256 tokens, but the
+ * tokenizer would read all of a 5 MB cell.
+ *
+ * New vectors go to the disk cache, except with `persist: false`: texts typed into a request or an
+ * explanation's variants (one per word) are kept in a small in-memory LRU instead, so one-off texts
+ * neither fill the disk nor evict a CSV's vectors there.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -18,8 +24,9 @@ import { dirname, basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { TicketLensError, type Device, type Dtype } from '../../shared/api';
+import { clipText } from '../data/clipText';
 import type { Logger } from '../log';
-import { EmbeddingCache, textKey } from './cache';
+import { EmbeddingCache, textKey, type CacheStats } from './cache';
 import { chooseDevice, type DeviceChoice } from './device';
 import { locateModel } from './manifest';
 import type { EmbedOptions, Embedder, EmbedderInfo } from './types';
@@ -46,6 +53,20 @@ function sha256File(path: string): Promise<string> {
   });
 }
 
+/** Vectors of unpersisted texts held in memory: 4,096 × 384 floats is 6 MiB. */
+const AD_HOC_ENTRIES = 4096;
+
+export interface LocalEmbedOptions extends EmbedOptions {
+  /** false: new vectors are not written to the disk cache, only to the in-memory LRU (default true). */
+  persist?: boolean;
+}
+
+export interface LocalEmbedder extends Embedder {
+  /** The disk cache's counters and the in-memory LRU's hits; null without a cache. */
+  readonly cacheStats: (CacheStats & { memoryHits: number }) | null;
+  embed(texts: readonly string[], opts?: LocalEmbedOptions): Promise<Float32Array>;
+}
+
 interface Encoded {
   feeds: Record<string, ort.Tensor>;
   mask: BigInt64Array;
@@ -53,9 +74,12 @@ interface Encoded {
   rows: number;
 }
 
-class OnnxEmbedder implements Embedder {
+class OnnxEmbedder implements LocalEmbedder {
   private cache: EmbeddingCache | null;
   private readonly padId: number;
+  /** key (hex) → vector; Map order is recency, least recent first. */
+  private readonly adHoc = new Map<string, Float32Array>();
+  private memoryHits = 0;
 
   constructor(
     readonly info: EmbedderInfo,
@@ -70,12 +94,12 @@ class OnnxEmbedder implements Embedder {
   }
 
   get cacheStats() {
-    return this.cache?.stats ?? null;
+    return this.cache ? { ...this.cache.stats, memoryHits: this.memoryHits } : null;
   }
 
   /** Token ids with [CLS]/[SEP], truncated as the tokenizer would (the content, keeping the final [SEP]). */
   private ids(text: string): number[] {
-    const ids = this.tokenizer.encode(text);
+    const ids = this.tokenizer.encode(clipText(text));
     const max = this.info.maxLength;
     return ids.length <= max ? ids : [...ids.slice(0, max - 1), ids[ids.length - 1]];
   }
@@ -124,11 +148,39 @@ class OnnxEmbedder implements Embedder {
     }
   }
 
-  async embed(texts: readonly string[], opts: EmbedOptions = {}): Promise<Float32Array> {
+  /** The indices in `todo` whose vectors the in-memory LRU does not hold; copies the others into `out`. */
+  private lookupAdHoc(keys: readonly Buffer[], todo: readonly number[], out: Float32Array): number[] {
+    const missing: number[] = [];
+    for (const i of todo) {
+      const hex = keys[i].toString('hex');
+      const v = this.adHoc.get(hex);
+      if (!v) {
+        missing.push(i);
+        continue;
+      }
+      out.set(v, i * this.info.dim);
+      this.adHoc.delete(hex);
+      this.adHoc.set(hex, v);
+      this.memoryHits++;
+    }
+    return missing;
+  }
+
+  private rememberAdHoc(key: Buffer, v: Float32Array): void {
+    const hex = key.toString('hex');
+    this.adHoc.delete(hex);
+    this.adHoc.set(hex, v.slice());
+    if (this.adHoc.size > AD_HOC_ENTRIES) this.adHoc.delete(this.adHoc.keys().next().value!);
+  }
+
+  async embed(texts: readonly string[], opts: LocalEmbedOptions = {}): Promise<Float32Array> {
     const dim = this.info.dim;
+    const persist = opts.persist ?? true;
     const out = new Float32Array(texts.length * dim);
     const keys = this.cache ? texts.map(textKey) : [];
-    const todo = this.cache ? this.cache.lookup(keys, out) : texts.map((_, i) => i);
+    let todo = this.cache ? this.cache.lookup(keys, out) : texts.map((_, i) => i);
+    // A persisted call embeds again what only memory holds, so that the disk gets it.
+    if (this.cache && !persist) todo = this.lookupAdHoc(keys, todo, out);
     const cached = texts.length - todo.length;
     opts.onProgress?.(cached, texts.length);
     if (todo.length === 0) return out;
@@ -145,6 +197,12 @@ class OnnxEmbedder implements Embedder {
     let pendingRows: number[] = [];
     const flush = () => {
       if (!this.cache || pendingRows.length === 0) return;
+      if (!persist) {
+        pendingRows.forEach((r, j) => this.rememberAdHoc(pendingKeys[j], out.subarray(r * dim, (r + 1) * dim)));
+        pendingKeys = [];
+        pendingRows = [];
+        return;
+      }
       const vecs = new Float32Array(pendingRows.length * dim);
       pendingRows.forEach((r, j) => vecs.set(out.subarray(r * dim, (r + 1) * dim), j * dim));
       this.cache.store(pendingKeys, vecs);
@@ -196,7 +254,7 @@ async function createSession(path: string, device: DeviceChoice, threads: number
   });
 }
 
-export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<Embedder & { cacheStats: EmbeddingCache['stats'] | null }> {
+export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<LocalEmbedder> {
   const dtype = opts.dtype ?? 'q8';
   const files = locateModel(opts.modelDir, dtype);
   let device = chooseDevice(opts.device ?? 'auto');

@@ -5,6 +5,7 @@ import { TicketLensError, type ErrorBody, type ErrorCode } from '../../shared/ap
 export const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
   batch_too_large: 400,
@@ -14,6 +15,10 @@ export const STATUS: Record<ErrorCode, number> = {
   job_cancelled: 409,
   job_failed: 500,
   llm_unavailable: 502,
+  // Upstream refusals, not our own auth: 502 keeps them apart from the bearer-token 401.
+  llm_auth_failed: 502,
+  llm_forbidden: 502,
+  llm_model_not_found: 502,
   internal: 500,
 };
 

@@ -2,21 +2,26 @@
  * Labels every cluster and sub-cluster of a run. Resumable: clusters.json is rewritten atomically
  * after each label, and a rerun asks only for clusters without an LLM or user label. Without an API
  * key, or where the API keeps failing, clusters get keyword labels and the run says so; nothing else
- * breaks. The API key is used for the client and nothing else: never logged, stored or put in an error.
+ * breaks. A refusal every request would get (bad key, no access, unknown model) stops the job with
+ * its cause; a cap or the deadline stops the sending. Either way what is labelled is kept and the
+ * run says partial. The API key is used for the client and nothing else: never logged, stored or put
+ * in an error.
  */
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import pLimit from 'p-limit';
 import { ancestorPaths, keywordLabel, TicketLensError, type ClusterRecord, type LabelEstimate, type LabelOptions, type LabelPreview, type LabelResult, type LoadedRun } from '../../shared/api';
 import { readAssignments } from '../run/assignmentsCsv';
-import { loadRun, saveClusters } from '../run/folder';
+import { loadRun } from '../run/folder';
+import { LabelWriter } from '../run/labelFields';
 import type { Logger } from '../log';
 import { LabelCache } from './cache';
+import { SendingStopped, Spend } from './budget';
 import { askForLabel, InvalidLabelOutput } from './claude';
 import { duplicatesAmongSiblings } from './distinct';
-import { costUsd, estimateTokens, OUTPUT_TOKENS } from './estimate';
+import { estimateTokens, outputTokens, priceOf, totalCostUsd } from './estimate';
 import { buildPrompt, type BuiltPrompt, type PromptInput } from './prompt';
-import { describe, withRetry } from './retry';
+import { describe, refusal, withRetry } from './retry';
 
 export interface LabelDeps {
   apiKey?: string | null;
@@ -58,14 +63,14 @@ export async function estimateLabels(runDir: string, opts: LabelOptions): Promis
   const run = await loadRun(runDir);
   const targets = run.clusters.filter(pending);
   const ps = await prompts(run, targets, opts.redact);
-  const inputTokens = ps.reduce((s, p) => s + estimateTokens(p.prompt), 0);
-  const outputTokens = ps.length * OUTPUT_TOKENS;
+  // Each request priced on its own: a long prompt can change the rate of the whole request.
+  const requests = ps.map((p) => ({ inputTokens: estimateTokens(p.prompt, opts.model), outputTokens: outputTokens(opts.model) }));
   return {
     clusters: targets.length,
     alreadyLabelled: run.clusters.filter((c) => !c.isNoise && !pending(c)).length,
-    inputTokens,
-    outputTokens,
-    costUsd: costUsd(opts.model, inputTokens, outputTokens),
+    inputTokens: requests.reduce((s, u) => s + u.inputTokens, 0),
+    outputTokens: requests.reduce((s, u) => s + u.outputTokens, 0),
+    costUsd: totalCostUsd(opts.model, requests),
     model: opts.model,
   };
 }
@@ -75,16 +80,28 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
   const clusters = run.clusters;
   const targets = clusters.filter(pending).sort((a, b) => a.depth - b.depth);
   const scrub = (s: string) => (deps.apiKey ? s.split(deps.apiKey).join('[API key]') : s);
-  const result: LabelResult = { runDir: run.runDir, state: 'keywords-only', labelled: 0, fromCache: 0, keywordFallback: 0, requests: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, failures: [] };
+  const result: LabelResult = { runDir: run.runDir, state: 'keywords-only', labelled: 0, fromCache: 0, keywordFallback: 0, requests: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: priceOf(opts.model) ? 0 : null, failures: [], stopped: null };
 
-  let saving = Promise.resolve();
-  const save = () => (saving = saving.then(() => saveClusters(run.runDir, clusters)));
+  // A save re-reads the run and sets only the label fields the job changed (run/labelFields.ts), so a
+  // rename or merge the user makes meanwhile stays.
+  const labels = new LabelWriter(run);
+  let saving: Promise<unknown> = Promise.resolve();
+  const save = () => (saving = labels.save());
   const useKeywords = (c: ClusterRecord, reason: string | null) => {
     c.label = keywordLabel(c);
     c.description = null;
     c.labelSource = 'keywords';
     result.keywordFallback++;
     if (reason) result.failures.push({ cluster: c.id, reason });
+  };
+
+  const spend = new Spend(opts);
+  // Set by the first refusal that every later request would get too; nothing is sent after it.
+  // (held in an object: it is set inside the workers, which flow analysis does not follow)
+  const halt: { refused: TicketLensError | null } = { refused: null };
+  const reserve = (estimate: { inputTokens: number; outputTokens: number }) => {
+    if (halt.refused) throw new SendingStopped(halt.refused.message);
+    return spend.reserve(estimate);
   };
 
   if (!deps.apiKey) {
@@ -94,7 +111,6 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
     const client = new Anthropic({ apiKey: deps.apiKey, baseURL: opts.baseURL ?? undefined, maxRetries: 0, timeout: opts.timeoutMs });
     const cache = new LabelCache(join(deps.cacheDir, 'labels'));
     const texts = await memberTexts(run);
-    const deadline = opts.deadlineMs ? Date.now() + opts.deadlineMs : null;
     const limit = pLimit(opts.concurrency);
     let done = 0;
 
@@ -112,30 +128,43 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
       if (label) result.fromCache++;
       else {
         if (deps.signal?.aborted) throw new TicketLensError('job_cancelled', 'Labelling was cancelled; finished labels are saved.');
-        if (opts.budgetUsd !== null && result.costUsd >= opts.budgetUsd) return useKeywords(c, `budget of $${opts.budgetUsd} reached`);
-        if (deadline && Date.now() > deadline) return useKeywords(c, 'time budget reached');
+        const onUsage = (u: { inputTokens: number; outputTokens: number }) => {
+          spend.record(u);
+          result.usage = { ...spend.usage };
+          result.costUsd = spend.knownCostUsd;
+        };
         try {
-          const call = await withRetry(() => askForLabel(client, opts.model, p, { timeoutMs: opts.timeoutMs, signal: deps.signal, onRequest: () => result.requests++ }), {
+          const call = await withRetry(() => askForLabel(client, opts.model, p, { timeoutMs: opts.timeoutMs, signal: deps.signal, onRequest: () => result.requests++, reserve, onUsage }), {
             maxAttempts: opts.maxAttempts,
             baseDelayMs: opts.baseDelayMs,
             signal: deps.signal,
-            deadline,
+            deadline: spend.deadlineAt,
             onRetry: (i) => {
               deps.log.warn(`cluster ${c.id}: ${i.reason}; retry ${i.attempt} in ${(i.delayMs / 1000).toFixed(1)} s`);
               deps.onRetry?.({ cluster: c.id, ...i });
             },
           });
           label = call.label;
-          result.usage.inputTokens += call.usage.inputTokens;
-          result.usage.outputTokens += call.usage.outputTokens;
-          result.costUsd = costUsd(opts.model, result.usage.inputTokens, result.usage.outputTokens);
-          await cache.set(key, label);
         } catch (err) {
           if (err instanceof TicketLensError && err.code === 'job_cancelled') throw err;
           if (deps.signal?.aborted) throw new TicketLensError('job_cancelled', 'Labelling was cancelled; finished labels are saved.');
+          // Stopped sending: a label this cluster already had from Claude stays (the sibling pass re-asks labelled clusters).
+          if (err instanceof SendingStopped) return c.labelSource === 'llm' ? void result.labelled++ : useKeywords(c, null);
+          const refusedNow = refusal(err, { model: opts.model, baseURL: opts.baseURL });
+          if (refusedNow) {
+            if (!halt.refused) deps.log.error(scrub(refusedNow.message));
+            halt.refused ??= refusedNow;
+            return c.labelSource === 'llm' ? void result.labelled++ : useKeywords(c, null);
+          }
           const reason = err instanceof InvalidLabelOutput ? err.message : describe(err);
           deps.log.warn(`cluster ${c.id}: ${scrub(reason)}; using keyword label`);
           return useKeywords(c, scrub(reason));
+        }
+        try {
+          await cache.set(key, label);
+        } catch (err) {
+          // The label is paid for: keep it; only a rerun would have to ask again.
+          deps.log.warn(`cluster ${c.id}: could not cache its label (${scrub(err instanceof Error ? err.message : String(err))})`);
         }
       }
       c.label = label.label;
@@ -165,7 +194,7 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
 
     // Sibling labels must be distinct: re-ask the later of two near-duplicates with its siblings in view.
     const groups = new Map<string | null, ClusterRecord[]>();
-    for (const c of clusters) if (!c.isNoise && c.labelSource === 'llm') groups.set(c.parent, [...(groups.get(c.parent) ?? []), c]);
+    if (!spend.stopped && !halt.refused) for (const c of clusters) if (!c.isNoise && c.labelSource === 'llm') groups.set(c.parent, [...(groups.get(c.parent) ?? []), c]);
     for (const group of groups.values()) {
       for (const i of duplicatesAmongSiblings(group.map((c) => c.label ?? ''))) {
         const c = group[i];
@@ -178,10 +207,17 @@ export async function labelRun(runDir: string, opts: LabelOptions, deps: LabelDe
   }
 
   await saving;
-  const finalClusters = clusters.filter((c) => !c.isNoise);
-  const llm = finalClusters.filter((c) => c.labelSource === 'llm' || c.labelSource === 'user').length;
-  result.state = llm === finalClusters.length ? 'complete' : llm === 0 ? 'keywords-only' : 'partial';
-  run.manifest.labelling = { state: result.state, model: deps.apiKey ? opts.model : null, usage: result.usage };
-  await saveClusters(run.runDir, clusters, run.manifest);
+  // A job stopped before every cluster was asked is unfinished (partial), however few it labelled.
+  const stoppedEarly = spend.stopped !== null || halt.refused !== null;
+  // Decided on the clusters as saved: they carry the renames and merges the user made meanwhile.
+  await labels.save((saved) => {
+    const finalClusters = saved.filter((c) => !c.isNoise);
+    const llm = finalClusters.filter((c) => c.labelSource === 'llm' || c.labelSource === 'user').length;
+    result.state = llm === finalClusters.length ? 'complete' : llm === 0 && !stoppedEarly ? 'keywords-only' : 'partial';
+    return { state: result.state, model: deps.apiKey ? opts.model : null, usage: result.usage };
+  });
+  result.stopped = spend.stopped;
+  if (spend.stopped) deps.log.warn(`labelling stopped: ${spend.stopped.message}`);
+  if (halt.refused) throw halt.refused;
   return result;
 }

@@ -36,6 +36,22 @@ function retryAfterMs(err: unknown): number | null {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : null;
 }
 
+/**
+ * A refusal every further request would get too — a bad key (401), no access (403), a model id the
+ * API does not serve (404) — as the error that stops the job, naming the cause and what to do.
+ */
+export function refusal(err: unknown, where: { model: string; baseURL: string | null }): TicketLensError | null {
+  if (!(err instanceof Anthropic.APIError) || err.status === undefined) return null;
+  const why = `${err.status} ${err.type ?? 'error'}`;
+  if (err.status === 401) return new TicketLensError('llm_auth_failed', `Claude rejected the API key (${why}) — set a valid key.`);
+  if (err.status === 403) return new TicketLensError('llm_forbidden', `The API key has no access to the model '${where.model}' (${why}) — check the key's permissions or choose another model.`);
+  if (err.status === 404) {
+    const url = where.baseURL ? `, or the base URL ${where.baseURL} is wrong` : '';
+    return new TicketLensError('llm_model_not_found', `Claude rejected the model id '${where.model}' (${why}) — choose another model${url}.`);
+  }
+  return null;
+}
+
 export function describe(err: unknown): string {
   if (err instanceof Anthropic.APIConnectionTimeoutError) return 'request timed out';
   if (err instanceof Anthropic.APIConnectionError) return 'connection failed';

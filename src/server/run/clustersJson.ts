@@ -10,6 +10,10 @@ export async function readClusters(dir: string): Promise<ClusterRecord[]> {
   return (await readJsonFile(join(dir, CLUSTERS_JSON), ClustersFile)).clusters;
 }
 
+export function clustersText(clusters: ClusterRecord[]): string {
+  return jsonText({ version: RUN_FORMAT_VERSION, clusters } satisfies ClustersFile, false);
+}
+
 export function writeClusters(dir: string, clusters: ClusterRecord[]): Promise<void> {
-  return writeFileAtomic(join(dir, CLUSTERS_JSON), jsonText({ version: RUN_FORMAT_VERSION, clusters } satisfies ClustersFile, false));
+  return writeFileAtomic(join(dir, CLUSTERS_JSON), clustersText(clusters));
 }

@@ -1,19 +1,24 @@
 /**
  * The run folder as a whole (format in src/shared/run.ts; one module per file beside this one). A new
- * run is built under a temporary name and renamed into place (data/atomic.ts), so a crash or a cancel
- * leaves no half-written run; later edits (labels, renames, merges) replace single files atomically.
+ * run is built in a staging folder and renamed into place (data/atomic.ts), so a crash or a cancel
+ * leaves no half-written run. Later updates (labels, renames, merges) are read-modify-write under the
+ * run's lock (lock.ts) and commit all their files in one step (commit.ts); every read under the same
+ * lock first finishes or discards an update a crash interrupted.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RUN_FORMAT_VERSION, TicketLensError, type AssignmentRow, type ClusterRecord, type EmbeddingFingerprint, type Evaluation, type LoadedRun, type MetricsFile, type RunManifest, type SweepRow } from '../../shared/api';
-import { writeDirAtomic } from '../data/atomic';
-import { ASSIGNMENTS_CSV, writeAssignments } from './assignmentsCsv';
-import { CLUSTERS_JSON, readClusters, writeClusters } from './clustersJson';
+import { removeLeftovers, writeDirAtomic } from '../data/atomic';
+import { ASSIGNMENTS_CSV, assignmentsCsv, writeAssignments } from './assignmentsCsv';
+import { CLUSTERS_JSON, clustersText, readClusters, writeClusters } from './clustersJson';
+import { commitRunFiles, recoverRun, type RunFile } from './commit';
+import { withRunLock } from './lock';
 import { writeMaps } from './mapPng';
 import { METRICS_JSON, readMetrics, writeMetrics } from './metricsJson';
-import { readManifest, RUN_JSON, writeManifest } from './runJson';
-import { SUMMARY_MD, writeSummary } from './summaryMd';
+import { pauseAt } from './pausePoint';
+import { manifestText, readManifest, RUN_JSON, writeManifest } from './runJson';
+import { renderSummary, SUMMARY_MD, summaryOfRun, writeSummary } from './summaryMd';
 
 /** The files a run is made of and a user's export must never replace. */
 export const RUN_FILES = [RUN_JSON, CLUSTERS_JSON, ASSIGNMENTS_CSV, METRICS_JSON, SUMMARY_MD] as const;
@@ -76,6 +81,7 @@ export async function writeRun(outDir: string, c: RunContent): Promise<void> {
   await writeDirAtomic(outDir, async (tmp) => {
     await writeManifest(tmp, manifest);
     await writeClusters(tmp, c.clusters);
+    await pauseAt('run-write');
     await writeAssignments(tmp, c.assignments, labelled);
     await writeMetrics(tmp, metrics);
     await writeSummary(tmp, { ...c, manifest, metrics });
@@ -84,27 +90,52 @@ export async function writeRun(outDir: string, c: RunContent): Promise<void> {
   });
 }
 
-/** The manifest and clusters of a run folder, validated against the contract. */
-export async function loadRun(dir: string): Promise<LoadedRun> {
+async function readRunFiles(dir: string): Promise<LoadedRun> {
   const runDir = resolve(dir);
+  await recoverRun(runDir);
+  // A new run's build that a killed process left in the staging folder beside this one.
+  await removeLeftovers(dirname(runDir));
   for (const f of [RUN_JSON, CLUSTERS_JSON]) {
     if (!existsSync(join(runDir, f))) throw new TicketLensError('bad_input', `${runDir} is not a Ticket Lens run folder: ${f} is missing.`);
   }
   return { runDir, manifest: await readManifest(runDir), clusters: await readClusters(runDir) };
 }
 
-/** Replaces clusters.json (and, with the manifest, run.json and summary.md) atomically after an edit. */
-export async function saveClusters(dir: string, clusters: ClusterRecord[], manifest?: RunManifest): Promise<void> {
-  await writeClusters(dir, clusters);
-  if (!manifest) return;
-  await writeManifest(dir, manifest);
-  await writeSummary(dir, {
-    manifest,
-    title: basename(manifest.input.path),
-    input: { rows: manifest.input.rows, textColumn: manifest.input.textColumn, labelColumn: manifest.input.labelColumn, skipped: 0 },
-    params: manifest.params,
-    timings: manifest.timings,
-    clusters,
-    metrics: await readMetrics(dir),
+/**
+ * Reads a run under its lock and runs `use` inside it, so what `use` reads besides (assignments.csv)
+ * belongs to the same state of the run, and what it writes (an export) is not interleaved with an update.
+ */
+export function withRunRead<T>(dir: string, use: (run: LoadedRun) => Promise<T>): Promise<T> {
+  return withRunLock(dir, async () => use(await readRunFiles(dir)));
+}
+
+/** The manifest and clusters of a run folder, validated against the contract. */
+export function loadRun(dir: string): Promise<LoadedRun> {
+  return withRunRead(dir, (run) => Promise.resolve(run));
+}
+
+/** What an update replaces; summary.md is always rebuilt from the result. */
+export interface RunChanges {
+  clusters?: ClusterRecord[];
+  manifest?: RunManifest;
+  assignments?: readonly AssignmentRow[];
+}
+
+/**
+ * Reads the run as it is now, lets `change` decide what to replace, and commits that and the rebuilt
+ * summary in one step, all under the run's lock. Returns the run as committed.
+ */
+export function updateRun(dir: string, change: (run: LoadedRun) => Promise<RunChanges> | RunChanges): Promise<LoadedRun> {
+  return withRunLock(dir, async () => {
+    const run = await readRunFiles(dir);
+    const c = await change(run);
+    const after: LoadedRun = { runDir: run.runDir, manifest: c.manifest ?? run.manifest, clusters: c.clusters ?? run.clusters };
+    const files: RunFile[] = [];
+    if (c.clusters) files.push({ name: CLUSTERS_JSON, data: clustersText(after.clusters) });
+    if (c.assignments) files.push({ name: ASSIGNMENTS_CSV, data: assignmentsCsv(c.assignments, !!after.manifest.input.labelColumn) });
+    if (c.manifest) files.push({ name: RUN_JSON, data: manifestText(after.manifest) });
+    files.push({ name: SUMMARY_MD, data: renderSummary(summaryOfRun(after.manifest, after.clusters, await readMetrics(run.runDir))) });
+    await commitRunFiles(run.runDir, files);
+    return after;
   });
 }

@@ -10,6 +10,10 @@ export function readManifest(dir: string): Promise<RunManifest> {
   return readJsonFile(join(dir, RUN_JSON), RunManifest);
 }
 
+export function manifestText(manifest: RunManifest): string {
+  return jsonText(manifest, true);
+}
+
 export function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
-  return writeFileAtomic(join(dir, RUN_JSON), jsonText(manifest, true));
+  return writeFileAtomic(join(dir, RUN_JSON), manifestText(manifest));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClustersFile, RunManifest } from '../../../src/shared/api';
+import { ClustersFile, MetricsFile, RunManifest } from '../../../src/shared/api';
 import { ClusterParams } from '../../../src/shared/cluster';
 import { runClusterPipeline } from '../../../src/server/cluster/pipeline';
 import { loadEmbedder, type Embedder } from '../../../src/server/embed';
@@ -18,7 +18,7 @@ const env = { TICKET_LENS_CACHE: cache };
 const PATH_RE = /^root\.(\d+|noise)(\.(\d+|noise))?$/;
 
 function assignments(runDir: string): Record<string, string>[] {
-  return parse(readFileSync(join(runDir, 'assignments.csv')), { columns: true }) as Record<string, string>[];
+  return parse<Record<string, string>>(readFileSync(join(runDir, 'assignments.csv')), { columns: true });
 }
 
 describe('ticket-lens cluster on the bundled sample (real model)', () => {
@@ -55,9 +55,9 @@ describe('ticket-lens cluster on the bundled sample (real model)', () => {
     expect(rows).toHaveLength(300);
     expect(rows.map((r) => Number(r.row))).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     for (const r of rows) expect(r.cluster).toMatch(PATH_RE);
-    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
-    expect(metrics.topLevel.withNoise.ari).toBeGreaterThan(0.8);
-    expect(metrics.topLevel.withNoise.nmi).toBeGreaterThan(0.85);
+    const metrics = MetricsFile.parse(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')));
+    expect(metrics.topLevel?.withNoise.ari).toBeGreaterThan(0.8);
+    expect(metrics.topLevel?.withNoise.nmi).toBeGreaterThan(0.85);
     expect(stdout).toMatch(/against intent: ARI 0\.\d+, NMI 0\.\d+/);
     expect(stdout).toMatch(/validity/); // the auto min-cluster-size sweep table
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('## Evaluation against `intent`');
@@ -113,7 +113,7 @@ describe('cluster pipeline (in process)', () => {
 });
 
 describe('ticket-lens cluster on CSV edge cases', () => {
-  const sample = (parse(readFileSync(SAMPLE_CSV), { columns: true }) as { text: string }[]).slice(0, 60).map((r) => r.text.replace(/"/g, '""'));
+  const sample = parse<{ text: string }>(readFileSync(SAMPLE_CSV), { columns: true }).slice(0, 60).map((r) => r.text.replace(/"/g, '""'));
   const cluster = (name: string, content: string | Buffer, extra: string[] = []) => {
     const p = join(dir, name);
     writeFileSync(p, content);

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Device, Dtype } from '../../../src/shared/api';
-import { defaultConfig, parseConfig, RESTRICTED_SETTINGS, type Config, type SettingKey } from '../../../src/extension/settings';
+import { defaultConfig, labelOptions, parseConfig, RESTRICTED_SETTINGS, type Config, type SettingKey } from '../../../src/extension/settings';
+import { LabelOptions } from '../../../src/shared/api';
 
 interface Contributed {
   contributes: {
-    configuration: { properties: Record<string, { default: unknown; enum?: string[] }> };
+    configuration: { properties: Record<string, { default: unknown; enum?: string[]; scope?: string }> };
   };
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
 }
@@ -97,5 +98,25 @@ describe('settings', () => {
     const a = read({}).config;
     a.zeroShotSets.push('mine');
     expect(read({}).config.zeroShotSets).toEqual(['category', 'priority', 'sentiment']);
+  });
+
+  it('the Claude model, redaction and the labelling caps are user settings only: a workspace cannot pick the model, switch redaction off or raise a cap', () => {
+    for (const key of ['claudeModel', 'redactPii', 'maxTokens', 'budgetUsd', 'deadlineMinutes']) expect(declared[`ticketLens.${key}`]?.scope, key).toBe('application');
+  });
+
+  it('every labelling request carries the model, redaction and the caps; a cap of 0 is none', () => {
+    const none = labelOptions(read({}).config);
+    expect(none).toMatchObject({ model: defaultConfig().claudeModel, redact: true, maxTokens: null, budgetUsd: null, deadlineMs: null });
+    const capped = labelOptions(read({ user: { claudeModel: 'claude-sonnet-4-5', redactPii: false, maxTokens: 50_000, budgetUsd: 0.5, deadlineMinutes: 2.5 } }).config);
+    expect(capped).toMatchObject({ model: 'claude-sonnet-4-5', redact: false, maxTokens: 50_000, budgetUsd: 0.5, deadlineMs: 150_000 });
+    // What the server's schema accepts, unchanged.
+    expect(LabelOptions.parse(capped)).toMatchObject(capped);
+    expect(LabelOptions.parse(labelOptions(read({ user: { deadlineMinutes: 0.00001 } }).config)).deadlineMs).toBe(1);
+  });
+
+  it('a negative or non-numeric cap falls back to none, with a warning', () => {
+    const { config, warnings } = read({ user: { maxTokens: -5, budgetUsd: 'lots', deadlineMinutes: 1.5 } });
+    expect(config).toMatchObject({ maxTokens: 0, budgetUsd: 0, deadlineMinutes: 1.5 });
+    expect(warnings.map((w) => w.split(':')[0])).toEqual(['ticketLens.maxTokens', 'ticketLens.budgetUsd']);
   });
 });

@@ -81,7 +81,7 @@ describe('labelling with Claude (fake Messages API, real SDK)', () => {
     expect(all).toMatch(/\[EMAIL\]|\[CARD\]|\[PHONE\]|\[NAME\]|\[ORDER_ID\]/);
     // this SDK release sends the API key as a bearer token
     expect(fake.requests[0].headers.authorization ?? fake.requests[0].headers['x-api-key']).toMatch(new RegExp(KEY));
-    expect(fake.requests[0].body.tool_choice).toEqual({ type: 'tool', name: 'record_cluster_label' });
+    expect(fake.requests[0].body.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
     expect(r.usage.outputTokens).toBe(60 * n);
   });
 
@@ -189,16 +189,17 @@ describe('labelling with Claude (fake Messages API, real SDK)', () => {
     for (const c of targets(run)) expect(c.labelSource).toBe('keywords');
   });
 
-  it('an authentication error never repeats the key', async () => {
+  it('an authentication error stops the job (labelStops.test.ts has the rest) and never repeats the key', async () => {
     fake = await startFakeAnthropic(() => ({ kind: 'error', status: 401, type: 'authentication_error', message: 'invalid x-api-key' }));
     const messages: string[] = [];
     const log = { debug() {}, info: (m: string) => messages.push(m), warn: (m: string) => messages.push(m), error: (m: string) => messages.push(m) };
     const run = freshRun();
-    const r = await labelRun(run, opts(), deps({ log }));
-    expect(fake.requests.length).toBe(targets(run).length); // 401 is not retried
-    const everything = JSON.stringify(r) + messages.join('\n') + readFileSync(join(run, 'clusters.json'), 'utf8') + readFileSync(join(run, 'run.json'), 'utf8');
+    const err = await labelRun(run, opts({ concurrency: 1 }), deps({ log })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TicketLensError);
+    expect((err as TicketLensError).code).toBe('llm_auth_failed');
+    expect(fake.requests.length).toBe(1); // not retried, and nothing sent after it
+    const everything = (err as Error).message + messages.join('\n') + readFileSync(join(run, 'clusters.json'), 'utf8') + readFileSync(join(run, 'run.json'), 'utf8');
     expect(everything).not.toContain(KEY);
-    expect(r.failures[0].reason).toBe('HTTP 401');
   });
 
   it('resumes after an interruption, asking only for the clusters still unlabelled', async () => {

@@ -9,12 +9,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TicketLensError } from '../../../shared/api';
+import { runTask } from '../../workers/pool';
+import { umapPrepareTask } from '../../workers/umapPrepare';
 import type { KnnGraph, UmapOptions } from '../types';
-import { findAB } from './curve';
-import { fuzzySimplicialSet, type FuzzyGraph } from './fuzzy';
-import { defaultEpochs, rescaleTo10 } from './prepare';
+import type { FuzzyGraph } from './fuzzy';
 import { optimizeLayout, type OptimizeOptions } from './optimize';
-import { spectralInit } from './spectral';
 
 export interface LayoutJob {
   graph: FuzzyGraph;
@@ -80,20 +79,11 @@ export async function umapLayouts(knn: KnnGraph, layouts: UmapOptions[], signal?
       return out;
     });
   }
-  let t = performance.now();
-  const graph = fuzzySimplicialSet(knn, nn);
-  timer?.('graph', performance.now() - t);
-  t = performance.now();
-  const maxDim = Math.max(...layouts.map((l) => l.nComponents));
-  const spectral = spectralInit(graph, maxDim, layouts[0].seed);
-  timer?.('init', performance.now() - t);
-  const jobs: LayoutJob[] = layouts.map((l) => {
-    const init = new Float64Array(n * l.nComponents);
-    for (let i = 0; i < n; i++) for (let c = 0; c < l.nComponents; c++) init[i * l.nComponents + c] = spectral[i * maxDim + c];
-    rescaleTo10(init, n, l.nComponents);
-    const { a, b } = findAB(l.spread ?? 1, l.minDist);
-    return { graph, init, options: { dim: l.nComponents, nEpochs: l.nEpochs ?? defaultEpochs(n), a, b, seed: l.seed } };
-  });
+  // The shared graph and spectral init, in a cpu-worker thread (inline from sources): pure JS, and the
+  // longest stall a cluster job left on the HTTP thread.
+  const { jobs, graphMs, initMs } = await runTask(umapPrepareTask, { knn, layouts }, { signal });
+  timer?.('graph', graphMs);
+  timer?.('init', initMs);
   if (signal?.aborted) throw cancelled();
   const script = workerScript();
   const results = script ? await Promise.all(jobs.map((j) => runInWorker(script, j, signal))) : jobs.map((j) => runLayoutJob(j, signal));

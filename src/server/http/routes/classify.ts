@@ -7,6 +7,8 @@
 import { resolve } from 'node:path';
 import { ClassifyRequest, ClassifyResponse, JobInfo, TrainRequest } from '../../../shared/api';
 import type { ServerContext } from '../../context';
+import { clipText } from '../../data/clipText';
+import { checkOutputFile, CLASSIFIER_OUTPUT } from '../../data/outputs';
 import { ClassifyService } from '../../classify/service';
 import { trainModel } from '../../classify/trainModel';
 import { defineRoute } from '../route';
@@ -27,7 +29,10 @@ export const classifyRoutes = [
     body: ClassifyRequest,
     response: ClassifyResponse,
     async handler({ body, signal }, ctx) {
-      return classifyService(ctx).classify(ClassifyRequest.parse(body), signal);
+      const req = ClassifyRequest.parse(body);
+      for (const m of req.models) await ctx.paths.modelRef(m);
+      if (req.workspace !== undefined) await ctx.paths.workspace(req.workspace);
+      return classifyService(ctx).classify({ ...req, texts: req.texts.map((t) => clipText(t)) }, signal);
     },
   }),
   defineRoute({
@@ -38,7 +43,10 @@ export const classifyRoutes = [
     body: TrainRequest,
     response: JobInfo,
     status: 202,
-    handler({ body }, ctx) {
+    async handler({ body }, ctx) {
+      await ctx.paths.inputFile(body.csvPath);
+      await ctx.paths.output(body.outPath);
+      await checkOutputFile(resolve(body.outPath), [{ path: body.csvPath, what: 'the training CSV' }], { replaces: CLASSIFIER_OUTPUT });
       return ctx.jobs.submit('train', async (job) => {
         const embedder = await ctx.getEmbedder();
         return trainModel(

@@ -2,9 +2,11 @@
  * Cluster routes: start a run (a job), and load, edit, predict with and export an existing run folder.
  * Run files are read and written only through server/run/, which validates them against the contract.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ClusterRequest, CsvPreview, CsvPreviewRequest, ExportLabelsRequest, ExportLabelsResult, JobInfo, LoadedRun, PredictRequest, PredictResponse, RunDirRequest, RunEditRequest, RunEditResult, RunPoints, TicketLensError } from '../../../shared/api';
+import { clipText } from '../../data/clipText';
 import { previewCsv } from '../../data/csv';
+import { checkOutputFile, RUN_FOLDER_OUTPUT } from '../../data/outputs';
 import { applyEdits } from '../../cluster/edits';
 import { exportReviewedLabels } from '../../cluster/exportLabels';
 import { adapterSpace } from '../../cluster/adapterSpace';
@@ -12,7 +14,7 @@ import { compareEmbedding } from '../../embed/identity';
 import { runClusterPipeline } from '../../cluster/pipeline';
 import { predictClusters } from '../../cluster/predict';
 import { readAssignments } from '../../run/assignmentsCsv';
-import { checkOutDir, defaultRunDir, loadRun } from '../../run/folder';
+import { checkOutDir, defaultRunDir, loadRun, RUN_FILES, withRunRead } from '../../run/folder';
 import { defineRoute } from '../route';
 
 export const clusterRoutes = [
@@ -24,8 +26,11 @@ export const clusterRoutes = [
     body: ClusterRequest,
     response: JobInfo,
     status: 202,
-    handler({ body }, ctx) {
+    async handler({ body }, ctx) {
       const outDir = resolve(body.outDir ?? defaultRunDir(body.csvPath, dirname(resolve(body.csvPath))));
+      await ctx.paths.inputFile(body.csvPath);
+      if (body.params.adapterModel) await ctx.paths.modelRef(body.params.adapterModel);
+      await ctx.paths.output(outDir);
       checkOutDir(outDir, body.csvPath);
       return ctx.jobs.submit('cluster', async (job) => {
         const embedder = await ctx.getEmbedder();
@@ -43,7 +48,8 @@ export const clusterRoutes = [
     summary: "A run folder's manifest and clusters, validated",
     body: RunDirRequest,
     response: LoadedRun,
-    async handler({ body }) {
+    async handler({ body }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
       return loadRun(body.runDir);
     },
   }),
@@ -55,6 +61,7 @@ export const clusterRoutes = [
     body: PredictRequest,
     response: PredictResponse,
     async handler({ body, signal }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
       const run = await loadRun(body.runDir);
       if (!run.clusters.some((c) => c.centroid)) throw new TicketLensError('bad_input', `${run.runDir} has no cluster centroids to compare with.`);
       const e = await ctx.getEmbedder();
@@ -63,7 +70,7 @@ export const clusterRoutes = [
       if (!match.same) {
         throw new TicketLensError('bad_input', `${run.runDir} was made with another embedding model (${made.id}, ONNX sha256 ${made.hash.slice(0, 12)}…; the server uses ${e.info.modelId}, ${e.info.modelHash.slice(0, 12)}…): ${match.evidence}; re-cluster the file to compare texts with it.`);
       }
-      const raw = await e.embed(body.texts, { signal });
+      const raw = await e.embed(body.texts.map((t) => clipText(t)), { signal });
       const adapter = run.manifest.params.adapterModel;
       const v = typeof adapter === 'string' ? (await adapterSpace(adapter, e)).map(raw) : raw;
       return { predictions: predictClusters(v, e.info.dim, run.clusters) };
@@ -76,7 +83,8 @@ export const clusterRoutes = [
     summary: 'The header and first rows of a CSV, for column pickers',
     body: CsvPreviewRequest,
     response: CsvPreview,
-    async handler({ body }) {
+    async handler({ body }, ctx) {
+      await ctx.paths.inputFile(body.path);
       return previewCsv(body.path, body.rows);
     },
   }),
@@ -87,7 +95,8 @@ export const clusterRoutes = [
     summary: 'Rename, mark reviewed or merge clusters of a run (one atomic write)',
     body: RunEditRequest,
     response: RunEditResult,
-    async handler({ body }) {
+    async handler({ body }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
       return { clusters: await applyEdits(body.runDir, body.edits) };
     },
   }),
@@ -98,8 +107,10 @@ export const clusterRoutes = [
     summary: "Every row's map position, cluster path and text, for the 2-D map",
     body: RunDirRequest,
     response: RunPoints,
-    async handler({ body }) {
-      const rows = await readAssignments((await loadRun(body.runDir)).runDir);
+    async handler({ body }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
+      // Under the run's lock: never assignments.csv half-way through a merge.
+      const rows = await withRunRead(body.runDir, (run) => readAssignments(run.runDir));
       return {
         x: rows.map((r) => r.x),
         y: rows.map((r) => r.y),
@@ -117,7 +128,16 @@ export const clusterRoutes = [
     summary: "The rows of a run's reviewed clusters as a labelled CSV (text,label), for training a classifier",
     body: ExportLabelsRequest,
     response: ExportLabelsResult,
-    async handler({ body }) {
+    async handler({ body }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
+      if (body.outPath) {
+        await ctx.paths.output(body.outPath);
+        const run = await loadRun(body.runDir);
+        await checkOutputFile(resolve(body.outPath), [
+          { path: run.manifest.input.path, what: "the run's input CSV" },
+          ...RUN_FILES.map((f) => ({ path: join(run.runDir, f), what: `the run's own ${f}` })),
+        ], { replaces: RUN_FOLDER_OUTPUT });
+      }
       return exportReviewedLabels(body);
     },
   }),

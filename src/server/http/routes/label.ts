@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { JobInfo, LabelEstimate, LabelOptions, LabelPreview, LabelRequest } from '../../../shared/api';
+import { JobInfo, LabelCheckRequest, LabelCheckResult, LabelEstimate, LabelOptions, LabelPreview, LabelRequest } from '../../../shared/api';
 import { estimateLabels, labelRun, previewLabels } from '../../label/labelRun';
+import { checkKeyAndModel } from '../../label/models';
 import { defineRoute } from '../route';
 
 const RunAndOptions = z.object({ runDir: z.string().min(1), options: LabelOptions.default(LabelOptions.parse({})) });
@@ -14,10 +15,23 @@ export const labelRoutes = [
     body: LabelRequest,
     response: JobInfo,
     status: 202,
-    handler({ body }, ctx) {
+    async handler({ body }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
       return ctx.jobs.submit('label', (job) =>
         labelRun(body.runDir, body.options, { apiKey: body.apiKey ?? null, cacheDir: ctx.config.cacheDir, log: job.log, signal: job.signal, progress: job.progress }),
       );
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/label/check',
+    tag: 'labels',
+    summary:
+      'Check an API key and a model against the Claude Models API: the models the key can use (newest first), whether the chosen model is served, and why not. A refused key is an answer (ok: false), not an HTTP error. The key is used for this check only and never stored, logged or echoed.',
+    body: LabelCheckRequest,
+    response: LabelCheckResult,
+    async handler({ body, signal }) {
+      return checkKeyAndModel(body, { signal });
     },
   }),
   defineRoute({
@@ -27,7 +41,8 @@ export const labelRoutes = [
     summary: 'Tokens and cost that labelling the run would take',
     body: RunAndOptions,
     response: LabelEstimate,
-    async handler({ body }) {
+    async handler({ body }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
       return estimateLabels(body.runDir, body.options);
     },
   }),
@@ -38,7 +53,8 @@ export const labelRoutes = [
     summary: 'Dry run: exactly what would be sent for each cluster, after redaction',
     body: RunAndOptions,
     response: LabelPreview,
-    async handler({ body }) {
+    async handler({ body }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
       return previewLabels(body.runDir, body.options);
     },
   }),

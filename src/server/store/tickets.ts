@@ -1,0 +1,85 @@
+/**
+ * Tickets and their vectors (tables tickets, embeddings). A batch is written with three statements
+ * whatever its size — rows go in as one JSON parameter (json_to_recordset), which both drivers pass
+ * as plain text — inside the caller's transaction.
+ */
+import { STORE_DIM } from './dim';
+import type { SqlRunner } from './engine';
+import type { IngestRow } from './ingest/readRows';
+import { vectorText } from './vectorCodec';
+
+export interface StoredTicket {
+  contentHash: string;
+  createdAt: number | null;
+  row: number;
+  line: number;
+  /** The content hash of the text its vector under the model was made from; null: no vector. */
+  embeddedHash: string | null;
+}
+
+/** The dataset's tickets by id, with whether each has a current vector under `modelId`. */
+export async function storedTickets(db: SqlRunner, datasetId: number, modelId: number | null): Promise<Map<string, StoredTicket>> {
+  const rows = await db.query<{ ticket_id: string; content_hash: string; created_ms: number | null; source_row: number; source_line: number; embedded_hash: string | null }>(
+    `SELECT t.ticket_id, t.content_hash, (extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line, e.content_hash AS embedded_hash
+     FROM tickets t LEFT JOIN embeddings e ON e.ticket_pk = t.pk AND e.model_id = $2
+     WHERE t.dataset_id = $1`,
+    [datasetId, modelId],
+  );
+  const out = new Map<string, StoredTicket>();
+  for (const r of rows) out.set(r.ticket_id, { contentHash: r.content_hash, createdAt: r.created_ms, row: r.source_row, line: r.source_line, embeddedHash: r.embedded_hash });
+  return out;
+}
+
+export interface TicketWrite {
+  ticket: IngestRow;
+  /** Store or replace the ticket's row (it is new or changed). */
+  upsert: boolean;
+  /** Its text changed: vectors of the old text (under any model) are dropped. */
+  textChanged: boolean;
+  /** Row of `vectors` holding its new vector; null: none to store. */
+  vectorRow: number | null;
+}
+
+export async function writeTickets(tx: SqlRunner, datasetId: number, modelId: number, writes: readonly TicketWrite[], vectors: Float32Array | null): Promise<void> {
+  const upserts = writes.filter((w) => w.upsert);
+  if (upserts.length > 0) {
+    const json = JSON.stringify(
+      upserts.map(({ ticket: t }) => ({
+        ticket_id: t.ticketId,
+        text: t.text,
+        created_at: t.createdAt === null ? null : new Date(t.createdAt).toISOString(),
+        source_row: t.row,
+        source_line: t.line,
+        content_hash: t.contentHash,
+      })),
+    );
+    await tx.query(
+      `INSERT INTO tickets (dataset_id, ticket_id, text, created_at, source_row, source_line, content_hash)
+       SELECT $1, x.ticket_id, x.text, x.created_at, x.source_row, x.source_line, x.content_hash
+       FROM json_to_recordset($2::json) AS x(ticket_id text, text text, created_at timestamptz, source_row int, source_line int, content_hash text)
+       ON CONFLICT (dataset_id, ticket_id) DO UPDATE SET text = EXCLUDED.text, created_at = EXCLUDED.created_at, source_row = EXCLUDED.source_row,
+         source_line = EXCLUDED.source_line, content_hash = EXCLUDED.content_hash, updated_at = now()`,
+      [datasetId, json],
+    );
+  }
+  const changed = writes.filter((w) => w.textChanged).map((w) => w.ticket.ticketId);
+  if (changed.length > 0) {
+    await tx.query(
+      `DELETE FROM embeddings e USING tickets t
+       WHERE e.ticket_pk = t.pk AND t.dataset_id = $1 AND t.ticket_id = ANY($2::text[]) AND e.content_hash <> t.content_hash`,
+      [datasetId, changed],
+    );
+  }
+  const embedded = writes.filter((w) => w.vectorRow !== null);
+  if (embedded.length > 0 && vectors) {
+    const json = JSON.stringify(embedded.map((w) => ({ ticket_id: w.ticket.ticketId, embedding: vectorText(vectors, w.vectorRow!, STORE_DIM) })));
+    await tx.query(
+      `INSERT INTO embeddings (ticket_pk, model_id, content_hash, embedding)
+       SELECT t.pk, $2, t.content_hash, x.embedding
+       FROM json_to_recordset($3::json) AS x(ticket_id text, embedding vector(${STORE_DIM}))
+       JOIN tickets t ON t.dataset_id = $1 AND t.ticket_id = x.ticket_id
+       ON CONFLICT (ticket_pk, model_id) DO UPDATE SET content_hash = EXCLUDED.content_hash, embedding = EXCLUDED.embedding, embedded_at = now()`,
+      [datasetId, modelId, json],
+    );
+  }
+}
