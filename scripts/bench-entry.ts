@@ -5,3 +5,6 @@ export { runClusterPipeline } from '../src/server/cluster/pipeline';
 export { scores } from '../src/server/cluster/metrics';
 export { ClusterParams } from '../src/shared/cluster';
 export { silentLogger, createLogger } from '../src/server/log';
+// scripts/bench-store.mjs: the ticket store and assigning from it.
+export { openStore } from '../src/server/store';
+export { assignStore } from '../src/server/assign/assignStore';

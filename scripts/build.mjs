@@ -7,10 +7,11 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const pkg = JSON.parse(await (await import('node:fs/promises')).readFile('package.json', 'utf8'));
 const common = { define: { __TICKET_LENS_VERSION__: JSON.stringify(pkg.version) }, bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
-const nodeExternal = ['onnxruntime-node', '@huggingface/transformers', 'sharp', 'vscode'];
+// PGlite and its pgvector extension load their .wasm/.data/.tar.gz files from beside their own modules.
+const nodeExternal = ['onnxruntime-node', '@huggingface/transformers', 'sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', 'vscode'];
 
 const builds = [
-  { ...common, entryPoints: { cli: 'src/server/cli.ts', bench: 'scripts/bench-entry.ts', 'umap-worker': 'src/server/cluster/umap/worker.ts', 'cpu-worker': 'src/server/workers/worker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
+  { ...common, entryPoints: { cli: 'src/server/cli.ts', bench: 'scripts/bench-entry.ts', 'umap-worker': 'src/server/cluster/umap/worker.ts', 'cpu-worker': 'src/server/workers/worker.ts', 'inference-worker': 'src/server/workers/inferenceWorker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
 ];
 if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });

@@ -10,7 +10,7 @@
 // vsce runs in a clean staging directory (a temp dir), never in the repo: the staged package.json has
 // no scripts (so no `vscode:prepublish`) and no devDependencies, and its dependencies are only the
 // bundles' externals. What is staged (once; node_modules/ again for each target):
-//   dist/{extension,cli,umap-worker,cpu-worker,webview}.js   the bundles (no source maps)
+//   dist/{extension,cli,umap-worker,cpu-worker,inference-worker,webview}.js   the bundles (no source maps)
 //   models/classifiers/*.tlc, *.json              the shipped classifiers (the server walks up to them)
 //   media/, README.md, LICENSE (if any), .vscodeignore
 //   node_modules/                                 the externals' run-time closure, pruned:
@@ -33,6 +33,10 @@
 //                                images; we only tokenise text), and without it the server does not start.
 //                                The stub saves the native libvips (~19 MB). `--sharp=none` packs without
 //                                it, to re-measure that.
+//     @electric-sql/pglite       dist/index.cjs and the files it loads from beside itself: pglite.wasm,
+//                                pglite.data, initdb.wasm (PostgreSQL in WebAssembly: the ticket store's
+//                                embedded engine; the same files on every target)
+//     @electric-sql/pglite-pgvector  dist/index.cjs and vector.tar.gz (the pgvector extension PGlite loads)
 // vsce then runs with npm dependency detection (`npm ls --production` in the staging dir, which is why the
 // staged modules' package.json list only what is staged); `--no-dependencies` would leave node_modules out.
 // Each VSIX's contents are checked for its target (scripts/check-vsix.mjs checkContents) before it counts
@@ -110,7 +114,7 @@ process.on('exit', () => {
   else console.log(`package: staging dir kept: ${stage}`);
 });
 
-const bundles = ['extension.js', 'cli.js', 'umap-worker.js', 'cpu-worker.js', 'webview.js'];
+const bundles = ['extension.js', 'cli.js', 'umap-worker.js', 'cpu-worker.js', 'inference-worker.js', 'webview.js'];
 mkdirSync(join(ext, 'dist'));
 for (const b of bundles) {
   const src = join(repo, 'dist', b);
@@ -158,19 +162,42 @@ const modules = {
     exports: { '.': './dist/transformers.node.cjs', './package.json': './package.json' },
     dependencies: ['onnxruntime-node', 'onnxruntime-common', ...(sharpMode === 'stub' ? ['sharp'] : [])],
   },
+  // index.cjs loads these three by URL from its own folder (no other file of dist/ is required at run time).
+  '@electric-sql/pglite': {
+    keep: (rel) => ['dist/index.cjs', 'dist/pglite.wasm', 'dist/pglite.data', 'dist/initdb.wasm'].includes(rel),
+    main: './dist/index.cjs',
+    exports: { '.': './dist/index.cjs', './package.json': './package.json' },
+    dependencies: [],
+  },
+  // index.cjs requires nothing: it hands PGlite (its peer, staged beside it) the URL of vector.tar.gz beside itself.
+  '@electric-sql/pglite-pgvector': {
+    keep: (rel) => rel === 'dist/index.cjs' || rel === 'dist/vector.tar.gz',
+    main: './dist/index.cjs',
+    exports: { '.': './dist/index.cjs', './package.json': './package.json' },
+    dependencies: [],
+  },
 };
-const externals = ['@huggingface/transformers', 'onnxruntime-node']; // scripts/build.mjs's externals, less vscode (and sharp, below)
+const externals = ['@huggingface/transformers', 'onnxruntime-node', '@electric-sql/pglite', '@electric-sql/pglite-pgvector']; // scripts/build.mjs's externals, less vscode (and sharp, below)
 
 /** The folder Node resolves `dep` to from inside the installed package at `dir`: its nested copy, else the hoisted one. */
 const resolvedFrom = (dir, dep) => [join(dir, 'node_modules', dep), join(nm, dep)].find((d) => existsSync(join(d, 'package.json')));
 
 /** Where target t's modules come from: its onnxruntime-node (TARGETS[t].onnxruntime) and the onnxruntime-common that one resolves. */
 function sourcesOf(t) {
-  const from = { 'onnxruntime-node': ortDir(t), '@huggingface/transformers': join(nm, '@huggingface', 'transformers') };
+  const from = {
+    'onnxruntime-node': ortDir(t),
+    '@huggingface/transformers': join(nm, '@huggingface', 'transformers'),
+    '@electric-sql/pglite': join(nm, '@electric-sql', 'pglite'),
+    '@electric-sql/pglite-pgvector': join(nm, '@electric-sql', 'pglite-pgvector'),
+  };
   from['onnxruntime-common'] = resolvedFrom(from['onnxruntime-node'], 'onnxruntime-common');
   for (const [name, dir] of Object.entries(from)) if (!dir || !existsSync(join(dir, 'package.json'))) fail(`node_modules: ${name} for ${t} is missing (npm ci)`);
   const ort = readJson(join(from['onnxruntime-node'], 'package.json'));
   const common = readJson(join(from['onnxruntime-common'], 'package.json')).version;
+  // The vector extension is built against one PGlite release (its peer dependency); another would not load it.
+  const pglite = readJson(join(from['@electric-sql/pglite'], 'package.json')).version;
+  const vectorPeer = readJson(join(from['@electric-sql/pglite-pgvector'], 'package.json')).peerDependencies?.['@electric-sql/pglite'];
+  if (vectorPeer !== pglite) fail(`@electric-sql/pglite-pgvector is built for @electric-sql/pglite ${vectorPeer}, but ${pglite} is installed`);
   if (ort.dependencies?.['onnxruntime-common'] !== common) fail(`${relative(repo, from['onnxruntime-node'])} (onnxruntime-node ${ort.version}) pins onnxruntime-common ${ort.dependencies?.['onnxruntime-common']}, but ${common} is installed for it`);
   // transformers must not carry nested copies of what is staged beside it: they would not be staged.
   for (const dep of modules['@huggingface/transformers'].dependencies) {
@@ -208,7 +235,7 @@ function stageModule(name, from, spec, versions) {
   // The package.json as published (so an alias stays onnxruntime-node at its own version), less what
   // would run or resolve anything else; its dependencies are what is staged beside it.
   const p = readJson(join(from, 'package.json'));
-  for (const k of ['scripts', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta', 'types', 'typings', 'files', 'browser', 'gypfile', 'binary']) delete p[k];
+  for (const k of ['scripts', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta', 'module', 'types', 'typings', 'files', 'browser', 'gypfile', 'binary']) delete p[k];
   if (spec.main) p.main = spec.main;
   if (spec.exports) p.exports = spec.exports;
   p.dependencies = Object.fromEntries(spec.dependencies.map((d) => [d, versions[d]]));

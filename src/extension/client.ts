@@ -18,6 +18,7 @@ import {
   PredictResponse,
   RunEditResult,
   RunPoints,
+  StoreDatasets,
   TicketLensError,
   type ClassifyRequest,
   type ClusterRequest,
@@ -26,6 +27,8 @@ import {
   type LabelOptionsInput,
   type TrainRequest,
   type RunEdit,
+  type StoreIngestRequest,
+  type StoreLocation,
 } from '../shared/api';
 
 export class ServerClient {
@@ -108,6 +111,14 @@ export class ServerClient {
   /** The key travels in the body only; a refused key is an answer (ok: false), not an error. */
   labelCheck(req: LabelCheckRequest) {
     return this.call('POST', '/label/check', LabelCheckResult, req);
+  }
+
+  /** A connection string in `store` travels in the body only, never in a URL. */
+  storeIngest(req: StoreIngestRequest) {
+    return this.call('POST', '/store/ingest', JobInfo, req);
+  }
+  storeDatasets(store?: StoreLocation) {
+    return this.call('POST', '/store/datasets', StoreDatasets, { store });
   }
 
   /** Polls a job until it ends; `onProgress` sees every change. Resolves with the final JobInfo. */

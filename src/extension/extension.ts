@@ -1,16 +1,19 @@
 /** Activation only wires things together; the server starts on first use (see ctx.ts). */
 import * as vscode from 'vscode';
+import { addToStore, type AddToStoreArgs } from './commands/addToStore';
 import { classifySelection, type ClassifyArgs } from './commands/classifySelection';
 import { clusterCsv, type ClusterArgs } from './commands/clusterCsv';
 import { labelClusters } from './commands/labelClusters';
 import { markReviewed, mergeClusters, openReport, openSummary, renameCluster, revealRow } from './commands/review';
 import { setApiKey } from './commands/setApiKey';
+import { setDatabasePassword } from './commands/setDatabasePassword';
 import { trainClassifier, useReviewedAsLabels, type TrainArgs } from './commands/trainClassifier';
 import type { ServerClient } from './client';
 import { Ctx } from './ctx';
 import { ServerWatch } from './serverWatch';
 import { RunsTree, type Node } from './views/runsTree';
 import { StatusBar } from './views/statusBar';
+import { StoreTree } from './views/storeTree';
 
 let ctx: Ctx | null = null;
 
@@ -26,6 +29,8 @@ function scripted<T extends object>(arg: unknown, field: keyof T): T | undefined
 export interface TicketLensApi {
   client(): Promise<ServerClient>;
   runs: RunsTree;
+  /** The Ticket Store view's tree. */
+  store: StoreTree;
   /** Fires with each question to restart the model server (a start-time setting or the folders changed). */
   onDidAskToRestart: vscode.Event<string>;
 }
@@ -37,6 +42,9 @@ export function activate(context: vscode.ExtensionContext): TicketLensApi {
   const c = ctx;
   const tree = new RunsTree(c);
   const view = vscode.window.createTreeView('ticketLens.clusters', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const store = new StoreTree(c);
+  const storeView = vscode.window.createTreeView('ticketLens.store', { treeDataProvider: store, showCollapseAll: true });
+  store.attach(storeView);
   const cmd = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
   type ClusterNode = Extract<Node, { kind: 'cluster' }>;
   cmd('ticketLens.classifySelection', (args?: unknown) => classifySelection(c, tree, scripted<ClassifyArgs>(args, 'show') ?? scripted<ClassifyArgs>(args, 'text')));
@@ -53,11 +61,14 @@ export function activate(context: vscode.ExtensionContext): TicketLensApi {
   cmd('ticketLens.mergeClusters', (n: ClusterNode, sel?: Node[]) => mergeClusters(c, tree, n, sel));
   cmd('ticketLens.revealRow', (n: { run: { manifest: { input: { path: string } } }; row: number; line?: number }) => revealRow(c, n));
   cmd('ticketLens.refreshRuns', () => tree.refresh());
+  cmd('ticketLens.addToStore', (uri?: vscode.Uri, args?: unknown) => addToStore(c, store, uri instanceof vscode.Uri ? uri : undefined, scripted<AddToStoreArgs>(args, 'textColumn')));
+  cmd('ticketLens.refreshStore', () => store.refresh());
+  cmd('ticketLens.setDatabasePassword', () => setDatabasePassword(c, store));
   cmd('ticketLens.showLog', () => log.show());
   cmd('ticketLens.restartServer', () => c.restart());
   const watch = new ServerWatch(c, tree);
-  context.subscriptions.push(log, status, view, c, watch);
-  return { client: () => c.client(), runs: tree, onDidAskToRestart: watch.onDidAskToRestart };
+  context.subscriptions.push(log, status, view, store, storeView, c, watch);
+  return { client: () => c.client(), runs: tree, store, onDidAskToRestart: watch.onDidAskToRestart };
 }
 
 export async function deactivate(): Promise<void> {

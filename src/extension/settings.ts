@@ -22,6 +22,8 @@ export interface Config {
   /** A shipped classifier name ("bitext", "banking77") or a .tlc path; "" = zero-shot sets only. */
   classifierModel: string;
   zeroShotSets: string[];
+  /** The Ticket Store: "" = embedded in the workspace; else a PostgreSQL connection string without its password (storeLocation.ts). */
+  database: string;
 }
 
 export type SettingKey = keyof Config;
@@ -42,6 +44,7 @@ export function defaultConfig(): Config {
     deadlineMinutes: 0,
     classifierModel: 'bitext',
     zeroShotSets: ['category', 'priority', 'sentiment'],
+    database: '',
   };
 }
 
@@ -66,6 +69,7 @@ const schemas: { [K in SettingKey]: z.ZodType<Config[K]> } = {
   deadlineMinutes: z.number().min(0),
   classifierModel: z.string(),
   zeroShotSets: z.array(z.string()),
+  database: z.string(),
 };
 
 /**
@@ -103,6 +107,7 @@ export function parseConfig(get: SettingGet, inspect: SettingInspect, isTrusted:
     deadlineMinutes: read('deadlineMinutes'),
     classifierModel: read('classifierModel'),
     zeroShotSets: read('zeroShotSets'),
+    database: read('database'),
   };
 }
 

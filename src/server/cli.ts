@@ -10,6 +10,8 @@ import { registerCluster } from './cli/cluster';
 import { registerLabel } from './cli/label';
 import { registerClassifyCommands } from './cli/classify';
 import { registerIngest } from './cli/ingest';
+import { registerAssign } from './cli/assign';
+import { registerTrends } from './cli/trends';
 import { VERSION } from './version';
 
 const program = new Command('ticket-lens')
@@ -23,6 +25,8 @@ registerCluster(program);
 registerLabel(program);
 registerClassifyCommands(program);
 registerIngest(program);
+registerAssign(program);
+registerTrends(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`ticket-lens: ${err instanceof Error ? err.message : String(err)}\n`);

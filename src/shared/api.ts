@@ -87,3 +87,4 @@ export * from './classify';
 export * from './clusterPath';
 export * from './clusterName';
 export * from './store';
+export * from './trends';

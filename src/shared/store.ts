@@ -109,3 +109,29 @@ export const DatasetInfo = z.object({
   model: z.object({ id: z.string(), hash: z.string() }).nullable(),
 });
 export type DatasetInfo = z.infer<typeof DatasetInfo>;
+
+/**
+ * Which store a route works on: absent, the embedded store in `<first allowed root>/.ticket-lens/store`
+ * (the extension names its workspace's explicitly); a folder, which must lie inside the server's allowed
+ * roots; or a PostgreSQL server, whose connection string (password included) is used for this request
+ * only — never logged, never echoed: messages name it with its password replaced.
+ */
+const StoreField = { store: StoreLocation.optional() };
+
+/** POST /store/ingest: an ingest (IngestOptions) into the request's store, run as a job. */
+export const StoreIngestRequest = IngestOptions.extend(StoreField);
+export type StoreIngestRequest = z.input<typeof StoreIngestRequest>;
+
+/** POST /store/datasets (GET: the default store). */
+export const StoreDatasetsRequest = z.object(StoreField);
+export type StoreDatasetsRequest = z.input<typeof StoreDatasetsRequest>;
+
+export const StoreDatasets = z.object({
+  /** The folder, or the connection string without its password. */
+  store: z.string(),
+  kind: z.enum(['embedded', 'postgres']),
+  /** false: an embedded store folder not made yet (listing one creates nothing). */
+  exists: z.boolean(),
+  datasets: z.array(DatasetInfo),
+});
+export type StoreDatasets = z.infer<typeof StoreDatasets>;

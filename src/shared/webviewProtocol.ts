@@ -6,6 +6,7 @@
 // A namespace import lets the webview bundle keep only the parts of zod it uses (`{ z }` pulls in every locale).
 import * as z from 'zod';
 import { ClusterRecord, Example, LabelPurity } from './run';
+import { TrendsFile } from './trends';
 
 /** A score as the run holds it: NaN where it is undefined (e.g. ARI of a one-row run). */
 const Score = z.union([z.number(), z.nan()]);
@@ -51,6 +52,8 @@ export const RunView = z.object({
   purity: z.array(PurityRow),
   clusters: z.array(ClusterView),
   points: MapPoints,
+  /** The run's trends.json (ticket-lens trends), for the chart; absent or null when it has none. */
+  trends: TrendsFile.nullable().optional(),
 });
 export type RunView = z.infer<typeof RunView>;
 

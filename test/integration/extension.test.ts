@@ -11,7 +11,8 @@ import * as vscode from 'vscode';
 import type { SelectionResult } from '../../src/extension/commands/classifySelection';
 import type { TicketLensApi } from '../../src/extension/extension';
 import type { Node } from '../../src/extension/views/runsTree';
-import type { ClusterResult, TrainResult } from '../../src/shared/api';
+import type { StoreNode } from '../../src/extension/views/storeTree';
+import type { ClusterResult, IngestResult, TrainResult } from '../../src/shared/api';
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 let api: TicketLensApi;
@@ -207,6 +208,42 @@ describe('Ticket Lens in the extension host', () => {
     assert.ok(['First reviewed', 'Second reviewed', 'unknown'].includes(label.label), label.label);
     await vscode.workspace.getConfiguration('ticketLens').update('classifierModel', undefined, vscode.ConfigurationTarget.Workspace);
     assert.ok(trained);
+  });
+
+  it('Add to Ticket Store files a CSV in the workspace store through the command, and the Ticket Store view shows the dataset', async () => {
+    const store = join(folder(), '.ticket-lens', 'store');
+    assert.equal(existsSync(store), false);
+    assert.deepEqual(await api.store.getChildren(), [], 'no store yet: the view is empty (its welcome content shows)');
+    const add = () =>
+      vscode.commands.executeCommand<IngestResult | undefined>('ticketLens.addToStore', vscode.Uri.file(join(folder(), 'tickets.csv')), {
+        textColumn: 'text',
+        idColumn: null,
+        dateColumn: null,
+        dataset: 'sample',
+        quiet: true,
+      });
+    const r = await add();
+    assert.ok(r, 'a result');
+    assert.equal(r.dataset, 'sample');
+    assert.equal(r.store, store, 'the embedded store in the workspace folder');
+    assert.equal(r.new, 300);
+    assert.equal(r.total, 300);
+    assert.ok(existsSync(join(store, 'pgdata')), 'the store folder holds the database');
+
+    const nodes = await api.store.getChildren();
+    const dataset = nodes.find((n): n is Extract<StoreNode, { kind: 'dataset' }> => n.kind === 'dataset' && n.dataset.name === 'sample');
+    assert.ok(dataset, `the dataset is in the view: ${JSON.stringify(nodes)}`);
+    assert.equal(dataset.dataset.tickets, 300);
+    assert.equal(dataset.dataset.embedded, 300);
+    assert.match(String(api.store.getTreeItem(dataset).description), /^300 tickets · undated · ingested \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    const details = (await api.store.getChildren(dataset)).map((n) => api.store.getTreeItem(n));
+    assert.equal(details.find((i) => i.label === 'Source')?.description, 'tickets.csv');
+    assert.match(String(details.find((i) => i.label === 'Model')?.description), /all-MiniLM-L6-v2/);
+
+    // The same file again: nothing new, nothing embedded again.
+    const again = await add();
+    assert.ok(again);
+    assert.deepEqual([again.new, again.updated, again.unchanged, again.embedded, again.total], [0, 0, 300, 0, 300]);
   });
 
   it('a server that dies fails the job in flight, and the next use starts a new one', async () => {

@@ -14,7 +14,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,26 +33,49 @@ function run(cmd: string, args: string[], what: string): string {
   return r.stdout;
 }
 
-/** The venv with pgserver, made once (built beside its final place and renamed, so two test files racing both end with one). */
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The venv with pgserver, made once; test files starting together wait for the one that makes it. */
 function venv(): string {
   const dir = join(cacheDir(), 'pgserver-venv');
   const want = createHash('sha256').update(readFileSync(REQUIREMENTS)).digest('hex');
   const stamp = join(dir, '.requirements.sha256');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return dir;
+  const ready = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === want;
+  if (ready()) return dir;
   mkdirSync(cacheDir(), { recursive: true });
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  run('python3', ['-m', 'venv', tmp], 'creating the pgserver venv (needs python3 and python3-venv)');
-  run(join(tmp, 'bin', 'pip'), ['install', '-q', '--no-deps', '-r', REQUIREMENTS], 'pip install pgserver');
-  writeFileSync(join(tmp, '.requirements.sha256'), want);
-  rmSync(dir, { recursive: true, force: true });
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true }); // another process renamed its copy first
+  const lock = `${dir}.lock`;
+  const end = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      const owner = Number(readFileSync(lock, 'utf8'));
+      if (owner && !alive(owner)) rmSync(lock, { force: true });
+      else if (Date.now() > end) throw new Error(`waited 10 minutes for another process (${owner}) to make ${dir}; remove ${lock} if none is`);
+      else sleep(250);
+      if (ready()) return dir;
+    }
   }
-  // The venv's scripts name its path: a renamed venv's pip no longer runs, but only python is used.
-  return dir;
+  try {
+    if (ready()) return dir;
+    rmSync(dir, { recursive: true, force: true });
+    run('python3', ['-m', 'venv', dir], 'creating the pgserver venv (needs python3 and python3-venv)');
+    run(join(dir, 'bin', 'pip'), ['install', '-q', '--no-deps', '-r', REQUIREMENTS], 'pip install pgserver');
+    writeFileSync(stamp, want);
+    return dir;
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
 /** pgserver's package folder (holding pginstall/) inside the venv. */

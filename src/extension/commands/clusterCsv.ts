@@ -9,6 +9,7 @@ import { ClusterResult, type CsvPreview } from '../../shared/api';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import type { RunsTree } from '../views/runsTree';
+import { pickOptionalColumn, pickTextColumn } from './columnPicks';
 import { followJob } from './followJob';
 import { showError } from './showError';
 
@@ -21,20 +22,7 @@ interface Remembered {
 
 export type ClusterArgs = Remembered & { quiet?: boolean };
 
-/** The column with the longest average text is usually the ticket body. */
-export function guessTextColumn(p: CsvPreview): number {
-  let best = 0;
-  let bestLen = -1;
-  p.header.forEach((_, i) => {
-    const vals = p.rows.map((r) => r[i] ?? '');
-    const avg = vals.reduce((s, v) => s + v.length, 0) / Math.max(1, vals.length);
-    if (avg > bestLen) {
-      bestLen = avg;
-      best = i;
-    }
-  });
-  return best;
-}
+export { guessTextColumn } from './columnPicks';
 
 /** `args` skips the questions (scripts, tests); the result is returned either way. */
 export async function clusterCsv(ctx: Ctx, tree: RunsTree, uri?: vscode.Uri, args?: ClusterArgs): Promise<ClusterResult | undefined> {
@@ -59,18 +47,15 @@ async function ask(ctx: Ctx, target: vscode.Uri): Promise<Remembered | undefined
   const key = `cluster:${target.fsPath}`;
   const saved = ctx.extension.workspaceState.get<Remembered>(key);
   const config = readConfig(ctx.log);
-  const guess = saved && preview.header.includes(saved.textColumn) ? preview.header.indexOf(saved.textColumn) : guessTextColumn(preview);
-  const sample = (i: number) => preview.rows.slice(0, 3).map((r) => (r[i] ?? '').replace(/\s+/g, ' ').slice(0, 60)).join(' · ');
-  const columns = preview.header.map((h, i) => ({ label: h, description: i === guess ? '(detected)' : undefined, detail: sample(i), index: i }));
-  const text = await vscode.window.showQuickPick([columns[guess], ...columns.filter((_, i) => i !== guess)], { title: 'Cluster This CSV (1/4): the text column', ignoreFocusOut: true });
-  if (!text) return undefined;
-  const none = { label: 'None', description: 'no evaluation', index: -1 };
-  const labelPicks = [none, ...columns.filter((c) => c.index !== text.index)];
-  const savedLabel = saved?.labelColumn ? labelPicks.find((p) => p.label === saved.labelColumn) : undefined;
-  const label = await vscode.window.showQuickPick(savedLabel ? [savedLabel, ...labelPicks.filter((p) => p !== savedLabel)] : labelPicks, {
-    title: 'Cluster This CSV (2/4): a label column to evaluate against (ARI, NMI, purity)',
-    ignoreFocusOut: true,
-  });
+  const asked = await pickTextColumn(preview, saved?.textColumn, 'Cluster This CSV (1/4): the text column');
+  if (!asked) return undefined;
+  const text = asked.picked;
+  const label = await pickOptionalColumn(
+    asked.columns.filter((c) => c.index !== text.index),
+    saved?.labelColumn,
+    'no evaluation',
+    'Cluster This CSV (2/4): a label column to evaluate against (ARI, NMI, purity)',
+  );
   if (!label) return undefined;
   const depthDefault = saved?.depth ?? config.depth;
   const depth = await vscode.window.showQuickPick(

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { clusterName } from '../../shared/clusterName';
 import { topLevelPath } from '../../shared/clusterPath';
 import { MetricsFile, type LoadedRun } from '../../shared/run';
+import { TRENDS_JSON, TrendsFile } from '../../shared/trends';
 import { WebviewToHost, type HostToWebview, type RunView } from '../../shared/webviewProtocol';
 import { errorMessage, showError } from '../commands/showError';
 import type { Ctx } from '../ctx';
@@ -71,6 +72,7 @@ export class SummaryPanel {
       const top = run.clusters.filter((c) => c.depth === 1);
       const index = new Map(top.map((c, i) => [c.id, c.isNoise ? -1 : i]));
       const metrics = await readMetrics(run.runDir);
+      const trends = await readTrends(run.runDir);
       const evaluation = metrics && 'topLevel' in metrics ? metrics.topLevel : undefined;
       const view: RunView = {
         runDir: run.runDir,
@@ -93,6 +95,7 @@ export class SummaryPanel {
           purity: c.purity ?? null,
         })),
         points: { x: points.x, y: points.y, cluster: points.cluster.map((p) => index.get(topLevelPath(p)) ?? -1), text: points.text, row: points.row, line: points.line },
+        trends,
       };
       this.post({ type: 'run', run: view });
     } catch (err) {
@@ -124,5 +127,18 @@ async function readMetrics(runDir: string): Promise<MetricsFile | undefined> {
   }
   const parsed = MetricsFile.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
   if (!parsed.success) throw new Error(`${runDir}/metrics.json is not a valid metrics file: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** The run's trends.json (ticket-lens trends), validated; null when the run has none. */
+async function readTrends(runDir: string): Promise<TrendsFile | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(`${runDir}/${TRENDS_JSON}`));
+  } catch {
+    return null;
+  }
+  const parsed = TrendsFile.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+  if (!parsed.success) throw new Error(`${runDir}/${TRENDS_JSON} is not a valid trends file: ${parsed.error.message}`);
   return parsed.data;
 }

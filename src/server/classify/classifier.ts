@@ -9,17 +9,11 @@ import { adaptVectors } from './adapter';
 import { forward, probabilities, type HeadShape } from './heads';
 import type { ModelData, ModelTask } from './modelFile';
 import { isRejected, rejectReason } from './reject';
-import { similarities, topK } from '../vectors/similarity';
+import { topK } from '../vectors/similarity';
 import { topKSimilar, transpose } from '../vectors/matmulTopK';
 
 /** Temperature of the kNN vote: exp(cosine / KNN_TEMPERATURE). */
 export const KNN_TEMPERATURE = 0.05;
-
-/**
- * From this many texts on, the stored-example search goes through onnxruntime (bench:classify, 100
- * tickets a request: 239 → 487 tickets/s); below it the JS loop wins (one ticket: p50 5.7 vs 7.7 ms).
- */
-const ONNX_FROM_ROWS = 8;
 
 export interface PredictOptions {
   topK: number;
@@ -61,7 +55,13 @@ export class TrainedClassifier {
     return this.data.adapter ? adaptVectors({ dim: this.dim, A: this.data.adapter }, vectors) : vectors;
   }
 
-  /** The stored examples nearest to each row of x (model space), most similar first. */
+  /**
+   * The stored examples nearest to each row of x (model space), most similar first. Always through
+   * onnxruntime on the interactive inference thread, even for one text: a JS loop was a little faster
+   * for one ticket (p50 5.7 vs 7.7 ms) but ran on the HTTP thread, ~2.5 ms per text over 5,000
+   * examples, in front of every other request; from 8 texts on onnxruntime was faster anyway
+   * (bench:classify, 100 tickets a request: 239 → 487 tickets/s).
+   */
   async neighbours(x: Float32Array): Promise<Neighbours> {
     const n = x.length / this.dim;
     const ex = this.data.exampleVectors;
@@ -69,16 +69,6 @@ export class TrainedClassifier {
     const k = Math.min(stored, Math.max(1, ...this.tasks.map((t) => t.knnK)));
     const index: number[][] = [];
     const similarity: Float32Array[] = [];
-    if (n < ONNX_FROM_ROWS) {
-      const sims = new Float32Array(stored);
-      for (let r = 0; r < n; r++) {
-        similarities(x, r, ex, this.dim, sims);
-        const top = topK(sims, k);
-        index.push(top);
-        similarity.push(Float32Array.from(top, (i) => sims[i]));
-      }
-      return { index, similarity };
-    }
     this.examplesT ??= transpose(ex, stored, this.dim);
     const top = await topKSimilar(x, n, this.examplesT, stored, this.dim, k);
     for (let r = 0; r < n; r++) {

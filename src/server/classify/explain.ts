@@ -34,7 +34,7 @@ export async function occlusion(text: string, embedder: Embedder, score: (vector
   if (m <= 1) return ws.map((word) => ({ word, contribution: 0, stopWord: false }));
   const variants = [text];
   for (let i = 0; i < m; i++) variants.push([...ws.slice(0, i), ...ws.slice(i + 1)].join(' '));
-  const v = await embedder.embed(variants, { signal });
+  const v = await embedder.embed(variants, { signal, persist: false, priority: 'interactive' });
   const s = score(v);
   // Function words can move the embedding as much as content words; flagged so a UI can lead with the latter.
   return ws.map((word, i) => ({ word, contribution: i < m ? s[0] - s[i + 1] : 0, stopWord: isFunctionWord(word) }));

@@ -77,7 +77,8 @@ export class ClassifyService {
     const setNames = req.labelSets ?? (req.models.length ? [] : undefined);
     const sets = setNames && setNames.length === 0 ? [] : await resolveLabelSets(setNames, req.workspace);
     const protos = await this.labelSetPrototypes(sets);
-    const vectors = await e.embed(req.texts, { signal });
+    // Texts typed into a request: kept in the embedder's memory, not written to its disk cache.
+    const vectors = await e.embed(req.texts, { signal, persist: false, priority: 'interactive' });
     const opts = { topK: req.topK, reject: req.reject };
     const results: { tasks: TaskPrediction[] }[] = req.texts.map(() => ({ tasks: [] }));
     for (const clf of models) {

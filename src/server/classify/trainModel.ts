@@ -86,7 +86,7 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
   const e = ctx.embedder;
   const dim = e.info.dim;
   // The one copy of the n × dim matrix: in shared memory, every worker task below reads it as it is.
-  const raw = toShared(await e.embed(data.texts, { signal: ctx.signal, onProgress: (done, total) => ctx.progress?.({ stage: 'embedding', done, total }) }));
+  const raw = toShared(await e.embed(data.texts, { signal: ctx.signal, priority: 'background', onProgress: (done, total) => ctx.progress?.({ stage: 'embedding', done, total }) }));
   lap('embed');
 
   // one split for every task, stratified on the first task

@@ -190,7 +190,7 @@ export function registerClassifyCommands(program: Command): void {
       }
       const data = await readLabelled(csv, f.textColumn, columns, { signal, knownLabels });
       const track = stageTracker(progress);
-      const v = await embedder.embed(data.texts, { signal, onProgress: (done, total) => track({ stage: 'embedding', done, total }) });
+      const v = await embedder.embed(data.texts, { signal, priority: 'background', onProgress: (done, total) => track({ stage: 'embedding', done, total }) });
       progress.stop();
       return evaluateModel(clf, data, v, { reject: f.reject ?? false, modelName: clf.name });
     });

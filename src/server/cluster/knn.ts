@@ -38,7 +38,8 @@ export async function exactKnn(vectors: Float32Array, n: number, dim: number, k:
     if (opts.signal?.aborted) throw new TicketLensError('job_cancelled', 'kNN was cancelled.');
     const rows = Math.min(BLOCK, n - start);
     const Q = new ort.Tensor('float32', vectors.subarray(start * dim, (start + rows) * dim), [rows, dim]);
-    const out = await session.run({ Q, XT, K });
+    // The signal drops the block from the lane at once: a cancel never waits for the one in flight.
+    const out = await session.run({ Q, XT, K }, { signal: opts.signal });
     const V = out.V.data as Float32Array;
     const I = out.I.data as BigInt64Array;
     for (let r = 0; r < rows; r++) {

@@ -5,13 +5,17 @@
  * every cluster → evaluate against the label column → run folder. This file only wires the stages and
  * reports progress; the reducer, clusterer and representer are injected (PipelineDeps.stages, today's
  * in defaultStages.ts). Cancelling (the AbortSignal) between or inside stages leaves no run folder.
+ *
+ * From the ticket store (`stored`), read and embed are replaced by the store's tickets and vectors:
+ * nothing is embedded again, and the rest is the same, run folder and all.
  */
 import { basename } from 'node:path';
 import { childPath, isNoisePath, isTopLevelNoise, ROOT, TicketLensError, topLevelPath, type AssignmentRow, type ClusterParams, type ClusterResult, type Evaluation } from '../../shared/api';
-import { readCsv } from '../data/csv';
+import { readCsv, type CsvRecord } from '../data/csv';
 import type { Embedder } from '../embed';
 import { embeddingFingerprint } from '../embed/identity';
 import type { Logger } from '../log';
+import type { StoredVectors } from '../store';
 import { writeRun } from '../run/folder';
 import { adapterSpace } from './adapterSpace';
 import { dedupe } from './dedupe';
@@ -24,11 +28,17 @@ import { clusterLevel, subdivide, type TextSpace } from './recursive';
 import type { ClusterStages, StageHooks } from './stages';
 
 export interface PipelineInput {
+  /** With `stored`: the CSV the dataset was ingested from, which the run names as its input. */
   csvPath: string;
   textColumn: string;
   labelColumn?: string | null;
   outDir: string;
   params: ClusterParams;
+  /**
+   * Tickets and vectors from the ticket store, clustered instead of reading and embedding csvPath (no
+   * label column: the store keeps none). `source` (store, dataset, dates) is recorded with the parameters.
+   */
+  stored?: { tickets: StoredVectors; title: string; source: Record<string, string> };
 }
 
 export interface PipelineDeps {
@@ -38,6 +48,18 @@ export interface PipelineDeps {
   progress?: (p: { stage: string; done?: number; total?: number }) => void;
   /** Stages to use instead of today's (defaultStages.ts). */
   stages?: Partial<ClusterStages>;
+}
+
+/** The store's tickets as the rows a CSV read gives (an ingest by embeddingsOnly has no source row: 1). */
+function storedRecords(t: StoredVectors): CsvRecord[] {
+  return t.texts.map((text, i) => ({ row: Math.max(1, t.rows[i]), line: Math.max(1, t.lines[i]), text, fields: {} }));
+}
+
+/** The vector of each unique text: its first ticket's (identical texts were embedded alike). */
+function firstVectors(t: StoredVectors, rowsOf: readonly number[][]): Float32Array {
+  const out = new Float32Array(rowsOf.length * t.dim);
+  rowsOf.forEach((r, u) => out.set(t.vectors.subarray(r[0] * t.dim, (r[0] + 1) * t.dim), u * t.dim));
+  return out;
 }
 
 function cancelled(): TicketLensError {
@@ -60,20 +82,28 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   };
 
   // ---- read
-  hooks.stage('reading CSV');
+  const stored = input.stored;
+  if (stored && input.labelColumn) throw new TicketLensError('bad_input', 'The ticket store keeps no label column; cluster the CSV itself to evaluate against labels.');
+  hooks.stage(stored ? 'reading stored tickets' : 'reading CSV');
   let t = Date.now();
-  const table = await readCsv(input.csvPath, { textColumn: input.textColumn, columns: input.labelColumn ? [input.labelColumn] : [], signal: deps.signal });
+  const table = stored
+    ? { records: storedRecords(stored.tickets), skipped: [] }
+    : await readCsv(input.csvPath, { textColumn: input.textColumn, columns: input.labelColumn ? [input.labelColumn] : [], signal: deps.signal });
   for (const s of table.skipped) deps.log.warn(`${input.csvPath}: row ${s.row} (line ${s.line}) skipped: ${s.reason}`);
   const rows = table.records;
+  if (stored && rows.length === 0) throw new TicketLensError('bad_input', `Dataset "${stored.tickets.dataset}" has no embedded tickets${stored.source.startDate || stored.source.endDate ? ' in the dates asked for' : ''}; nothing to cluster.`);
   const texts = dedupe(rows.map((r) => r.text));
   const labelOfRow = input.labelColumn ? rows.map((r) => r.fields[input.labelColumn!]) : null;
   hooks.time('read', Date.now() - t);
 
-  // ---- embed
+  // ---- embed (the store's vectors instead, when clustering stored tickets)
   t = Date.now();
   const hitsBefore = e.cacheStats?.hits ?? 0;
-  hooks.stage('embedding', 0, texts.unique.length);
-  const raw = await e.embed(texts.unique, { signal: deps.signal, onProgress: (done, total) => deps.progress?.({ stage: 'embedding', done, total }) });
+  if (stored) hooks.stage('stored vectors');
+  else hooks.stage('embedding', 0, texts.unique.length);
+  const raw = stored
+    ? firstVectors(stored.tickets, texts.rowsOf)
+    : await e.embed(texts.unique, { signal: deps.signal, priority: 'background', onProgress: (done, total) => deps.progress?.({ stage: 'embedding', done, total }) });
   const adapter = params.adapterModel ? await adapterSpace(params.adapterModel, e) : null;
   const space: TextSpace = { vectors: adapter ? adapter.map(raw) : raw, dim: e.info.dim, rowsPerText: texts.rowsOf.map((r) => r.length) };
   const cacheHits = (e.cacheStats?.hits ?? 0) - hitsBefore;
@@ -132,13 +162,13 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   await writeRun(input.outDir, {
     input: { path: input.csvPath, rows: rows.length, textColumn: input.textColumn, labelColumn: input.labelColumn ?? null, skipped: table.skipped.length },
     model: { id: e.info.modelId, hash: e.info.modelHash, fingerprint: await embeddingFingerprint(e) },
-    params: { ...params, minClusterSize: top.minClusterSize, minSamples: params.minSamples ?? DEFAULT_MIN_SAMPLES, adapterModel: adapter?.path ?? null },
+    params: { ...params, minClusterSize: top.minClusterSize, minSamples: params.minSamples ?? DEFAULT_MIN_SAMPLES, adapterModel: adapter?.path ?? null, ...stored?.source },
     timings,
     clusters,
     assignments,
     evaluation,
     sweep: top.sweep,
-    title: basename(input.csvPath),
+    title: stored?.title ?? basename(input.csvPath),
     signal: deps.signal,
   });
   timings.write = (Date.now() - t) / 1000;

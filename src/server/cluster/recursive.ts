@@ -3,8 +3,8 @@
  * over a set of unique texts; a cluster holding at least minClusterPct % of its parent's rows is
  * clustered again inside, to the requested depth, so small clusters are not split into fragments.
  */
-import { childPath, isNoisePath, pathAtDepth, type ClusterParams, type SweepRow } from '../../shared/api';
-import type { ClusterStages, StageHooks } from './stages';
+import { childPath, isNoisePath, pathAtDepth, type ClusterParams } from '../../shared/api';
+import type { ClusterStages, LevelClusters, StageHooks } from './stages';
 
 /** A level with fewer unique texts is not split further: too few for a kNN graph and a density estimate. */
 export const MIN_SUBCLUSTER_INPUT = 30;
@@ -16,14 +16,8 @@ export interface TextSpace {
   rowsPerText: ArrayLike<number>;
 }
 
-export interface LevelResult {
-  /** For each member (index into `members`): cluster number at this level, −1 for noise. */
-  labels: Int32Array;
-  probabilities: Float32Array;
-  outlierScores: Float32Array;
-  nClusters: number;
-  minClusterSize: number;
-  sweep: SweepRow[] | null;
+/** One level's clusters (labels index into `members`), plus the map at the top level. */
+export interface LevelResult extends LevelClusters {
   /** 2-d map coordinates, only for the top level. */
   map: Float32Array | null;
 }

@@ -3,8 +3,11 @@
  * run by onnxruntime-node directly, mean-pooled and L2-normalised (what sentence-transformers does
  * for all-MiniLM-L6-v2). We call onnxruntime-node ourselves rather than through a transformers.js
  * pipeline because it measured ~30% faster on this machine (docs/measurements/embedding.md: 216 vs
- * 164 sentences/s at batch 1, q8), and it lets us overlap tokenising the next batch with running the
- * current one.
+ * 164 sentences/s at batch 1, q8).
+ *
+ * The model runs on an inference thread (engine.ts, workers/inferenceLane.ts): a call that reports
+ * progress (a job) goes to the background lane, any other (a request) to the interactive one, unless
+ * `priority` says otherwise. This file decides what is embedded, in which batches, and keeps the cache.
  *
  * Batches are formed from texts sorted by token count, so short support tickets are not padded to the
  * longest one of the file; results come back in input order. Each text is tokenised once, unpadded,
@@ -20,14 +23,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, basename } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { TicketLensError, type Device, type Dtype } from '../../shared/api';
 import { clipText } from '../data/clipText';
 import type { Logger } from '../log';
+import { inferenceLane, type EngineRef, type Lane } from '../workers/inferenceLane';
 import { EmbeddingCache, textKey, type CacheStats } from './cache';
 import { chooseDevice, type DeviceChoice } from './device';
+import { flattenIds } from './engine';
 import { locateModel } from './manifest';
 import type { EmbedOptions, Embedder, EmbedderInfo } from './types';
 
@@ -56,10 +58,11 @@ function sha256File(path: string): Promise<string> {
 /** Vectors of unpersisted texts held in memory: 4,096 × 384 floats is 6 MiB. */
 const AD_HOC_ENTRIES = 4096;
 
-export interface LocalEmbedOptions extends EmbedOptions {
-  /** false: new vectors are not written to the disk cache, only to the in-memory LRU (default true). */
-  persist?: boolean;
-}
+/** Texts tokenised per request to the inference thread (~25 ms there): a request's batch can run between two. */
+const TOKENIZE_CHUNK = 512;
+
+/** Kept for callers that name it: the options every embedder takes (types.ts). */
+export type LocalEmbedOptions = EmbedOptions;
 
 export interface LocalEmbedder extends Embedder {
   /** The disk cache's counters and the in-memory LRU's hits; null without a cache. */
@@ -67,85 +70,28 @@ export interface LocalEmbedder extends Embedder {
   embed(texts: readonly string[], opts?: LocalEmbedOptions): Promise<Float32Array>;
 }
 
-interface Encoded {
-  feeds: Record<string, ort.Tensor>;
-  mask: BigInt64Array;
-  seqLen: number;
-  rows: number;
-}
+let engines = 0;
 
 class OnnxEmbedder implements LocalEmbedder {
   private cache: EmbeddingCache | null;
-  private readonly padId: number;
   /** key (hex) → vector; Map order is recency, least recent first. */
   private readonly adHoc = new Map<string, Float32Array>();
   private memoryHits = 0;
+  private readonly used = new Set<Lane>();
 
   constructor(
     readonly info: EmbedderInfo,
-    private readonly tokenizer: PreTrainedTokenizer,
-    private readonly session: ort.InferenceSession,
+    private readonly engine: EngineRef,
     private readonly batchSize: number,
     cacheDir: string | undefined,
     private readonly log?: Logger,
   ) {
     this.cache = cacheDir ? new EmbeddingCache(cacheDir, info.modelHash, info.dim, log) : null;
-    this.padId = tokenizer.pad_token_id ?? 0;
+    this.used.add(inferenceLane('interactive'));
   }
 
   get cacheStats() {
     return this.cache ? { ...this.cache.stats, memoryHits: this.memoryHits } : null;
-  }
-
-  /** Token ids with [CLS]/[SEP], truncated as the tokenizer would (the content, keeping the final [SEP]). */
-  private ids(text: string): number[] {
-    const ids = this.tokenizer.encode(clipText(text));
-    const max = this.info.maxLength;
-    return ids.length <= max ? ids : [...ids.slice(0, max - 1), ids[ids.length - 1]];
-  }
-
-  private encode(batch: readonly number[][]): Encoded {
-    const rows = batch.length;
-    const seqLen = Math.max(...batch.map((b) => b.length));
-    const inputIds = new BigInt64Array(rows * seqLen).fill(BigInt(this.padId));
-    const mask = new BigInt64Array(rows * seqLen);
-    batch.forEach((ids, r) => {
-      for (let t = 0; t < ids.length; t++) {
-        inputIds[r * seqLen + t] = BigInt(ids[t]);
-        mask[r * seqLen + t] = 1n;
-      }
-    });
-    const dims = [rows, seqLen];
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const name of this.session.inputNames) {
-      // Single sentences: token_type_ids are all zero.
-      const data = name === 'input_ids' ? inputIds : name === 'attention_mask' ? mask : new BigInt64Array(rows * seqLen);
-      feeds[name] = new ort.Tensor('int64', data, dims);
-    }
-    return { feeds, mask, seqLen, rows };
-  }
-
-  private pool(hidden: Float32Array, e: Encoded, out: Float32Array, order: readonly number[]): void {
-    const dim = this.info.dim;
-    const acc = new Float64Array(dim);
-    for (let r = 0; r < e.rows; r++) {
-      acc.fill(0);
-      let count = 0;
-      for (let t = 0; t < e.seqLen; t++) {
-        if (e.mask[r * e.seqLen + t] === 0n) continue;
-        count++;
-        const base = (r * e.seqLen + t) * dim;
-        for (let d = 0; d < dim; d++) acc[d] += hidden[base + d];
-      }
-      let norm = 0;
-      for (let d = 0; d < dim; d++) {
-        acc[d] /= Math.max(count, 1);
-        norm += acc[d] * acc[d];
-      }
-      norm = Math.sqrt(norm) || 1;
-      const o = order[r] * dim;
-      for (let d = 0; d < dim; d++) out[o + d] = acc[d] / norm;
-    }
   }
 
   /** The indices in `todo` whose vectors the in-memory LRU does not hold; copies the others into `out`. */
@@ -173,6 +119,23 @@ class OnnxEmbedder implements LocalEmbedder {
     if (this.adHoc.size > AD_HOC_ENTRIES) this.adHoc.delete(this.adHoc.keys().next().value!);
   }
 
+  private lane(opts: EmbedOptions): Lane {
+    const lane = inferenceLane(opts.priority ?? (opts.onProgress ? 'background' : 'interactive'));
+    this.used.add(lane);
+    return lane;
+  }
+
+  /** Token ids of the texts at `todo`, tokenised on the lane's thread a chunk at a time. */
+  private async tokenize(lane: Lane, texts: readonly string[], todo: readonly number[], signal: AbortSignal | undefined): Promise<Map<number, Int32Array>> {
+    const ids = new Map<number, Int32Array>();
+    for (let s = 0; s < todo.length; s += TOKENIZE_CHUNK) {
+      const chunk = todo.slice(s, s + TOKENIZE_CHUNK);
+      const t = await lane.call({ op: 'tokenize', engine: this.engine.key, texts: chunk.map((i) => clipText(texts[i])) }, { engine: this.engine, signal });
+      chunk.forEach((i, j) => ids.set(i, t.ids.subarray(t.offsets[j], t.offsets[j + 1])));
+    }
+    return ids;
+  }
+
   async embed(texts: readonly string[], opts: LocalEmbedOptions = {}): Promise<Float32Array> {
     const dim = this.info.dim;
     const persist = opts.persist ?? true;
@@ -184,14 +147,6 @@ class OnnxEmbedder implements LocalEmbedder {
     const cached = texts.length - todo.length;
     opts.onProgress?.(cached, texts.length);
     if (todo.length === 0) return out;
-
-    const ids = new Map<number, number[]>();
-    for (const i of todo) ids.set(i, this.ids(texts[i]));
-    // Sorting by token count keeps padding (wasted compute) near zero; ties keep input order.
-    todo.sort((a, b) => ids.get(a)!.length - ids.get(b)!.length || a - b);
-    const batches: number[][] = [];
-    for (let i = 0; i < todo.length; i += this.batchSize) batches.push(todo.slice(i, i + this.batchSize));
-    const encodeBatch = (b: readonly number[]) => this.encode(b.map((i) => ids.get(i)!));
 
     let pendingKeys: Buffer[] = [];
     let pendingRows: number[] = [];
@@ -209,24 +164,13 @@ class OnnxEmbedder implements LocalEmbedder {
       pendingKeys = [];
       pendingRows = [];
     };
-
     let done = cached;
-    let next = encodeBatch(batches[0]);
-    for (let b = 0; b < batches.length; b++) {
-      if (opts.signal?.aborted) {
-        flush();
-        throw new TicketLensError('job_cancelled', 'Embedding was cancelled.');
-      }
-      const current = next;
-      const running = this.session.run(current.feeds);
-      // Build the next batch while onnxruntime works on this one in its own threads.
-      if (b + 1 < batches.length) next = encodeBatch(batches[b + 1]);
-      const result = await running;
-      const hidden = result[this.session.outputNames[0]].data as Float32Array;
-      this.pool(hidden, current, out, batches[b]);
-      done += batches[b].length;
+    /** Places a batch's vectors (rows in the batch's order) and reports progress. */
+    const place = (batch: readonly number[], v: Float32Array) => {
+      batch.forEach((i, r) => out.set(v.subarray(r * dim, (r + 1) * dim), i * dim));
+      done += batch.length;
       if (this.cache) {
-        for (const i of batches[b]) {
+        for (const i of batch) {
           pendingKeys.push(keys[i]);
           pendingRows.push(i);
         }
@@ -234,63 +178,81 @@ class OnnxEmbedder implements LocalEmbedder {
         if (pendingRows.length >= 4096) flush();
       }
       opts.onProgress?.(done, texts.length);
+    };
+
+    const { signal } = opts;
+    const lane = this.lane(opts);
+    try {
+      if (signal?.aborted) throw new TicketLensError('job_cancelled', 'Embedding was cancelled.');
+      if (todo.length <= this.batchSize) {
+        // One batch: tokenised and sorted by token count on the inference thread, in one request
+        // (which the interactive lane may run together with other requests' texts).
+        place(todo, await lane.call({ op: 'embedTexts', engine: this.engine.key, texts: todo.map((i) => clipText(texts[i])) }, { engine: this.engine, signal }));
+      } else {
+        const ids = await this.tokenize(lane, texts, todo, signal);
+        // Sorting by token count keeps padding (wasted compute) near zero; ties keep input order.
+        todo.sort((a, b) => ids.get(a)!.length - ids.get(b)!.length || a - b);
+        const batches: number[][] = [];
+        for (let i = 0; i < todo.length; i += this.batchSize) batches.push(todo.slice(i, i + this.batchSize));
+        const send = (b: readonly number[]) => {
+          const tokens = flattenIds(b.map((i) => ids.get(i)!));
+          const v = lane.call({ op: 'embedIds', engine: this.engine.key, tokens }, { engine: this.engine, signal, transfer: [tokens.ids.buffer as ArrayBuffer, tokens.offsets.buffer as ArrayBuffer] });
+          v.catch(() => undefined); // awaited in order below; a cancel rejects every one at once
+          return v;
+        };
+        // The next batch waits on the thread while this one runs, so the thread never waits on us.
+        let next = send(batches[0]);
+        for (let b = 0; b < batches.length; b++) {
+          if (signal?.aborted) throw new TicketLensError('job_cancelled', 'Embedding was cancelled.');
+          const current = next;
+          if (b + 1 < batches.length) next = send(batches[b + 1]);
+          place(batches[b], await current);
+        }
+      }
+    } catch (err) {
+      flush();
+      if (err instanceof TicketLensError && err.code === 'job_cancelled') throw new TicketLensError('job_cancelled', 'Embedding was cancelled.');
+      throw err;
     }
     flush();
     return out;
   }
 
   async dispose(): Promise<void> {
-    await this.session.release();
+    await Promise.all([...this.used].map((l) => l.release(this.engine)));
   }
-}
-
-async function createSession(path: string, device: DeviceChoice, threads: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(path, {
-    executionProviders: device.active === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-  });
 }
 
 export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<LocalEmbedder> {
   const dtype = opts.dtype ?? 'q8';
   const files = locateModel(opts.modelDir, dtype);
-  let device = chooseDevice(opts.device ?? 'auto');
+  let device: DeviceChoice = chooseDevice(opts.device ?? 'auto');
   const threads = opts.threads ?? availableParallelism();
-  let session: ort.InferenceSession;
+  const lane = inferenceLane('interactive');
+  const ref = (d: DeviceChoice): EngineRef => ({ key: `embedder-${++engines}`, spec: { onnxPath: files.onnxPath, modelDir: files.dir, device: d.active, threads, maxLength: files.maxLength } });
+  let engine = ref(device);
+  let probed;
   try {
-    session = await createSession(files.onnxPath, device, threads);
+    probed = await lane.load(engine);
   } catch (err) {
-    if (device.active !== 'cuda') throw new TicketLensError('model_unavailable', `Could not load ${files.onnxPath}: ${(err as Error).message}`);
-    if (device.requested === 'cuda') throw new TicketLensError('device_unavailable', `CUDA was requested but its session failed: ${(err as Error).message}`);
-    device = { requested: device.requested, active: 'cpu', reason: `auto: the CUDA session failed (${(err as Error).message}); using the CPU` };
-    session = await createSession(files.onnxPath, device, threads);
+    if (!(err instanceof TicketLensError && err.code === 'model_unavailable')) throw err;
+    if (device.active !== 'cuda') throw new TicketLensError('model_unavailable', `Could not load ${files.onnxPath}: ${err.message}`);
+    if (device.requested === 'cuda') throw new TicketLensError('device_unavailable', `CUDA was requested but its session failed: ${err.message}`);
+    device = { requested: device.requested, active: 'cpu', reason: `auto: the CUDA session failed (${err.message}); using the CPU` };
+    engine = ref(device);
+    probed = await lane.load(engine);
   }
   opts.log?.info(`embedding model ${files.id} (${dtype}) on ${device.active}: ${device.reason}`);
 
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = dirname(files.dir);
-  const tokenizer = await AutoTokenizer.from_pretrained(basename(files.dir));
-
   const modelHash = files.onnxSha256 ?? (await sha256File(files.onnxPath));
-  // Probe the output width instead of trusting config files.
-  const probe = await session.run({
-    input_ids: new ort.Tensor('int64', new BigInt64Array([101n, 102n]), [1, 2]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array([1n, 1n]), [1, 2]),
-    ...(session.inputNames.includes('token_type_ids') ? { token_type_ids: new ort.Tensor('int64', new BigInt64Array(2), [1, 2]) } : {}),
-  });
-  const outDims = probe[session.outputNames[0]].dims;
   const info: EmbedderInfo = {
     modelId: files.id,
     modelPath: files.dir,
     modelHash,
-    dim: outDims[outDims.length - 1],
+    dim: probed.dim,
     dtype,
     device: { requested: device.requested, active: device.active, reason: device.reason },
     maxLength: files.maxLength,
   };
-  return new OnnxEmbedder(info, tokenizer, session, opts.batchSize ?? 32, opts.cacheDir, opts.log);
+  return new OnnxEmbedder(info, engine, opts.batchSize ?? 32, opts.cacheDir, opts.log);
 }

@@ -85,17 +85,22 @@ export class EmbeddingEngine {
     } catch (err) {
       throw new TicketLensError('model_unavailable', (err as Error).message);
     }
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = dirname(spec.modelDir);
-    const tokenizer = await AutoTokenizer.from_pretrained(basename(spec.modelDir));
-    const probe = await session.run({
-      input_ids: new ort.Tensor('int64', new BigInt64Array([101n, 102n]), [1, 2]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array([1n, 1n]), [1, 2]),
-      ...(session.inputNames.includes('token_type_ids') ? { token_type_ids: new ort.Tensor('int64', new BigInt64Array(2), [1, 2]) } : {}),
-    });
-    const dims = probe[session.outputNames[0]].dims;
-    return new EmbeddingEngine({ dim: dims[dims.length - 1] }, spec, tokenizer, session);
+    try {
+      env.allowRemoteModels = false;
+      env.allowLocalModels = true;
+      env.localModelPath = dirname(spec.modelDir);
+      const tokenizer = await AutoTokenizer.from_pretrained(basename(spec.modelDir));
+      const probe = await session.run({
+        input_ids: new ort.Tensor('int64', new BigInt64Array([101n, 102n]), [1, 2]),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array([1n, 1n]), [1, 2]),
+        ...(session.inputNames.includes('token_type_ids') ? { token_type_ids: new ort.Tensor('int64', new BigInt64Array(2), [1, 2]) } : {}),
+      });
+      const dims = probe[session.outputNames[0]].dims;
+      return new EmbeddingEngine({ dim: dims[dims.length - 1] }, spec, tokenizer, session);
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
   }
 
   /** Token ids with [CLS]/[SEP], truncated as the tokenizer would (the content, keeping the final [SEP]). */

@@ -12,10 +12,20 @@ export interface EmbedderInfo {
   maxLength: number;
 }
 
+/**
+ * interactive: a request someone waits on (/classify, /embed, /runs/predict); it goes ahead of
+ * background work (a job's embedding), which runs on its own thread at a lower priority.
+ */
+export type EmbedPriority = 'interactive' | 'background';
+
 export interface EmbedOptions {
   signal?: AbortSignal;
   /** Called with the number of texts embedded so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Default: 'background' when onProgress is given (a long call that reports progress is a job's), else 'interactive'. */
+  priority?: EmbedPriority;
+  /** false: new vectors are not written to the disk cache, only to an in-memory LRU (default true; no effect without a cache). */
+  persist?: boolean;
 }
 
 export interface Embedder {

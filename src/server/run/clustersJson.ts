@@ -14,6 +14,22 @@ export function clustersText(clusters: ClusterRecord[]): string {
   return jsonText({ version: RUN_FORMAT_VERSION, clusters } satisfies ClustersFile, false);
 }
 
-export function writeClusters(dir: string, clusters: ClusterRecord[]): Promise<void> {
-  return writeFileAtomic(join(dir, CLUSTERS_JSON), clustersText(clusters));
+/** Clusters stringified per slice, with a turn of the event loop between slices (centroids make the file MBs). */
+const SLICE_CLUSTERS = 50;
+
+/**
+ * clustersText, byte for byte, without holding the thread for the whole file: JSON.stringify of
+ * {version, clusters} is the head, each cluster's JSON joined by commas, and the tail.
+ */
+export async function clustersTextSliced(clusters: readonly ClusterRecord[]): Promise<string> {
+  const parts: string[] = [];
+  for (let start = 0; start < clusters.length; start += SLICE_CLUSTERS) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const c of clusters.slice(start, start + SLICE_CLUSTERS)) parts.push(JSON.stringify(c));
+  }
+  return `{"version":${JSON.stringify(RUN_FORMAT_VERSION)},"clusters":[${parts.join(',')}]}\n`;
+}
+
+export async function writeClusters(dir: string, clusters: ClusterRecord[]): Promise<void> {
+  await writeFileAtomic(join(dir, CLUSTERS_JSON), await clustersTextSliced(clusters));
 }

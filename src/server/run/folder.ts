@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { RUN_FORMAT_VERSION, TicketLensError, type AssignmentRow, type ClusterRecord, type EmbeddingFingerprint, type Evaluation, type LoadedRun, type MetricsFile, type RunManifest, type SweepRow } from '../../shared/api';
 import { removeLeftovers, writeDirAtomic } from '../data/atomic';
 import { ASSIGNMENTS_CSV, assignmentsCsv, writeAssignments } from './assignmentsCsv';
-import { CLUSTERS_JSON, clustersText, readClusters, writeClusters } from './clustersJson';
+import { CLUSTERS_JSON, clustersTextSliced, readClusters, writeClusters } from './clustersJson';
 import { commitRunFiles, recoverRun, type RunFile } from './commit';
 import { withRunLock } from './lock';
 import { writeMaps } from './mapPng';
@@ -85,7 +85,7 @@ export async function writeRun(outDir: string, c: RunContent): Promise<void> {
     await writeAssignments(tmp, c.assignments, labelled);
     await writeMetrics(tmp, metrics);
     await writeSummary(tmp, { ...c, manifest, metrics });
-    await writeMaps(tmp, c.assignments, labelled);
+    await writeMaps(tmp, c.assignments, labelled, c.signal);
     if (c.signal?.aborted) throw new TicketLensError('job_cancelled', 'Clustering was cancelled; no run folder was written.');
   });
 }
@@ -131,8 +131,8 @@ export function updateRun(dir: string, change: (run: LoadedRun) => Promise<RunCh
     const c = await change(run);
     const after: LoadedRun = { runDir: run.runDir, manifest: c.manifest ?? run.manifest, clusters: c.clusters ?? run.clusters };
     const files: RunFile[] = [];
-    if (c.clusters) files.push({ name: CLUSTERS_JSON, data: clustersText(after.clusters) });
-    if (c.assignments) files.push({ name: ASSIGNMENTS_CSV, data: assignmentsCsv(c.assignments, !!after.manifest.input.labelColumn) });
+    if (c.clusters) files.push({ name: CLUSTERS_JSON, data: await clustersTextSliced(after.clusters) });
+    if (c.assignments) files.push({ name: ASSIGNMENTS_CSV, data: await assignmentsCsv(c.assignments, !!after.manifest.input.labelColumn) });
     if (c.manifest) files.push({ name: RUN_JSON, data: manifestText(after.manifest) });
     files.push({ name: SUMMARY_MD, data: renderSummary(summaryOfRun(after.manifest, after.clusters, await readMetrics(run.runDir))) });
     await commitRunFiles(run.runDir, files);

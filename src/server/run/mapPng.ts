@@ -1,11 +1,15 @@
 /**
  * map.png: the 2-d layout, one dot per row, coloured by top-level cluster (noise in light grey,
- * drawn first so clusters stay visible); map-labels.png coloured by the label column. pngjs encodes.
+ * drawn first so clusters stay visible); map-labels.png coloured by the label column. pngjs encodes,
+ * in a worker thread (renderMapsTask): its filtering and deflate of two 1000 × 1000 images held the
+ * HTTP thread for ~0.27 s at 4,000 rows and ~0.5 s at 27,000.
  */
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { topLevelNumber, type AssignmentRow } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
+import { runTask } from '../workers/pool';
+import { buffers, type CpuTask } from '../workers/task';
 
 export const MAP_PNG = 'map.png';
 export const MAP_LABELS_PNG = 'map-labels.png';
@@ -18,60 +22,86 @@ const PALETTE = [
   [174, 199, 232], [255, 187, 120], [152, 223, 138], [255, 152, 150], [197, 176, 213], [196, 156, 148], [247, 182, 210], [219, 219, 141], [158, 218, 229], [57, 59, 121],
 ];
 const NOISE = [215, 215, 215];
+/** A row's colour in MapInput.colours that means noise. */
+const NOISE_COLOUR = -1;
 
-function draw(rows: readonly AssignmentRow[], colourOf: (r: AssignmentRow) => number[] | null): Buffer {
+/** What the maps are drawn from: the rows' positions and, per map, each row's palette index (NOISE_COLOUR: noise). */
+export interface MapInput {
+  x: Float64Array;
+  y: Float64Array;
+  colours: Int32Array[];
+}
+
+function draw(x: Float64Array, y: Float64Array, colour: Int32Array): Buffer {
   const png = new PNG({ width: SIZE, height: SIZE });
   png.data.fill(255);
   let minX = Infinity;
   let maxX = -Infinity;
   let minY = Infinity;
   let maxY = -Infinity;
-  for (const r of rows) {
-    minX = Math.min(minX, r.x);
-    maxX = Math.max(maxX, r.x);
-    minY = Math.min(minY, r.y);
-    maxY = Math.max(maxY, r.y);
+  for (let r = 0; r < x.length; r++) {
+    minX = Math.min(minX, x[r]);
+    maxX = Math.max(maxX, x[r]);
+    minY = Math.min(minY, y[r]);
+    maxY = Math.max(maxY, y[r]);
   }
   const sx = (SIZE - 2 * MARGIN) / (maxX - minX || 1);
   const sy = (SIZE - 2 * MARGIN) / (maxY - minY || 1);
-  const plot = (r: AssignmentRow, c: number[]) => {
-    const px = Math.round(MARGIN + (r.x - minX) * sx);
-    const py = Math.round(SIZE - MARGIN - (r.y - minY) * sy);
+  const plot = (r: number, c: number[]) => {
+    const px = Math.round(MARGIN + (x[r] - minX) * sx);
+    const py = Math.round(SIZE - MARGIN - (y[r] - minY) * sy);
     for (let dy = -1; dy <= 1; dy++)
       for (let dx = -1; dx <= 1; dx++) {
-        const x = px + dx;
-        const y = py + dy;
-        if (x < 0 || y < 0 || x >= SIZE || y >= SIZE) continue;
-        const o = (y * SIZE + x) * 4;
+        const qx = px + dx;
+        const qy = py + dy;
+        if (qx < 0 || qy < 0 || qx >= SIZE || qy >= SIZE) continue;
+        const o = (qy * SIZE + qx) * 4;
         png.data[o] = c[0];
         png.data[o + 1] = c[1];
         png.data[o + 2] = c[2];
         png.data[o + 3] = 255;
       }
   };
-  for (const r of rows) if (!colourOf(r)) plot(r, NOISE);
-  for (const r of rows) {
-    const c = colourOf(r);
-    if (c) plot(r, c);
-  }
+  for (let r = 0; r < x.length; r++) if (colour[r] === NOISE_COLOUR) plot(r, NOISE);
+  for (let r = 0; r < x.length; r++) if (colour[r] !== NOISE_COLOUR) plot(r, PALETTE[colour[r]]);
   return PNG.sync.write(png);
 }
 
-export function renderMap(rows: readonly AssignmentRow[], withLabels: boolean): { byCluster: Buffer; byLabel: Buffer | null } {
-  const byCluster = draw(rows, (r) => {
-    const top = topLevelNumber(r.cluster);
-    return top === null ? null : PALETTE[top % PALETTE.length];
-  });
-  if (!withLabels) return { byCluster, byLabel: null };
+/** One PNG per colouring in the input, in its order. */
+export const renderMapsTask: CpuTask<MapInput, Uint8Array[]> = {
+  name: 'renderMaps',
+  run: ({ x, y, colours }) => colours.map((c) => draw(x, y, c)),
+};
+
+/** The maps' input: by top-level cluster and, `withLabels`, by label (labels coloured in sorted order). */
+export function mapInput(rows: readonly AssignmentRow[], withLabels: boolean): MapInput {
+  const n = rows.length;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const byCluster = new Int32Array(n);
+  // A few hundred distinct paths among the rows: each parsed once.
+  const colourOfPath = new Map<string, number>();
+  for (let r = 0; r < n; r++) {
+    const a = rows[r];
+    x[r] = a.x;
+    y[r] = a.y;
+    let c = colourOfPath.get(a.cluster);
+    if (c === undefined) {
+      const top = topLevelNumber(a.cluster);
+      colourOfPath.set(a.cluster, (c = top === null ? NOISE_COLOUR : top % PALETTE.length));
+    }
+    byCluster[r] = c;
+  }
+  if (!withLabels) return { x, y, colours: [byCluster] };
   const labels = [...new Set(rows.map((r) => r.label ?? ''))].sort();
-  const idx = new Map(labels.map((l, i) => [l, i]));
-  const byLabel = draw(rows, (r) => PALETTE[idx.get(r.label ?? '')! % PALETTE.length]);
-  return { byCluster, byLabel };
+  const idx = new Map(labels.map((l, i) => [l, i % PALETTE.length]));
+  return { x, y, colours: [byCluster, Int32Array.from(rows, (r) => idx.get(r.label ?? '')!)] };
 }
 
-/** map.png, and map-labels.png when the run has a label column. */
-export async function writeMaps(dir: string, rows: readonly AssignmentRow[], withLabels: boolean): Promise<void> {
-  const maps = renderMap(rows, withLabels);
-  await writeFileAtomic(join(dir, MAP_PNG), maps.byCluster);
-  if (maps.byLabel) await writeFileAtomic(join(dir, MAP_LABELS_PNG), maps.byLabel);
+/** map.png, and map-labels.png when the run has a label column; `signal` stops the drawing. */
+export async function writeMaps(dir: string, rows: readonly AssignmentRow[], withLabels: boolean, signal?: AbortSignal): Promise<void> {
+  const input = mapInput(rows, withLabels);
+  const [byCluster, byLabel] = await runTask(renderMapsTask, input, { signal, transfer: buffers(input.x, input.y, ...input.colours) });
+  await writeFileAtomic(join(dir, MAP_PNG), byCluster);
+  if (byLabel) await writeFileAtomic(join(dir, MAP_LABELS_PNG), byLabel);
 }

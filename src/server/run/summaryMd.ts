@@ -4,7 +4,7 @@
  * markdownText, so the preview shows it as written and fetches nothing.
  */
 import { basename, join } from 'node:path';
-import { clusterName, keywordName, labelOf, type ClusterRecord, type MetricsFile, type RunManifest } from '../../shared/api';
+import { clusterName, keywordName, labelOf, NEW_SERIES, type ClusterRecord, type MetricsFile, type RunManifest, type TrendsFile } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
 import { markdownCode, markdownText } from './markdownText';
 
@@ -20,10 +20,12 @@ export interface SummaryInput {
   clusters: ClusterRecord[];
   /** null for a run without metrics.json. */
   metrics: MetricsFile | null;
+  /** trends.json (ticket-lens trends), when the run has one. */
+  trends?: TrendsFile | null;
 }
 
 /** The report rebuilt from a run's files, after an edit or a label. */
-export function summaryOfRun(manifest: RunManifest, clusters: ClusterRecord[], metrics: MetricsFile | null): SummaryInput {
+export function summaryOfRun(manifest: RunManifest, clusters: ClusterRecord[], metrics: MetricsFile | null, trends: TrendsFile | null = null): SummaryInput {
   return {
     manifest,
     title: basename(manifest.input.path),
@@ -32,12 +34,57 @@ export function summaryOfRun(manifest: RunManifest, clusters: ClusterRecord[], m
     timings: manifest.timings,
     clusters,
     metrics,
+    trends,
   };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const oneLine = (s: string) => markdownText(s, 160);
 const text = (s: string) => markdownText(s);
+
+const day = (iso: string) => text(iso.slice(0, 10));
+/** The last day of a window whose end is exclusive. */
+const lastDay = (iso: string) => day(new Date(Date.parse(iso) - 1).toISOString());
+const ratio = (x: number) => `×${x.toFixed(2)}`;
+/** Shown per table: the largest clusters, and always the new/unassigned row. */
+const SERIES_SHOWN = 12;
+const BUCKETS_SHOWN = 8;
+
+/** Trends (trends.json): growth over the last window, tickets per bucket of the largest clusters, emerging topics. */
+function trendsSection(t: TrendsFile): string[] {
+  const out = ['## Trends', ''];
+  out.push(`${t.dated.toLocaleString('en')} dated tickets${t.undated ? ` (${t.undated.toLocaleString('en')} undated left out)` : ''} from ${t.sources.map((s) => text(s)).join('; ')}.`, '');
+  if (t.window) {
+    out.push(`### Growing fastest: ${day(t.window.currentStart)} to ${lastDay(t.window.end)} against the ${t.windowDays} days before`, '');
+    if (t.growth.length === 0) out.push(`No cluster had ${t.minCount} tickets in the last ${t.windowDays} days.`, '');
+    else {
+      out.push('| cluster | name | last window | window before | growth |', '|---|---|---:|---:|---:|');
+      for (const g of t.growth.slice(0, 10)) out.push(`| ${text(g.cluster)} | ${oneLine(g.name)} | ${g.current} | ${g.previous} | ${ratio(g.ratio)} |`);
+      out.push('', `Clusters with at least ${t.minCount} tickets in the last window; growth is (last + 1) / (before + 1).`, '');
+    }
+  }
+  if (t.buckets.length > 0) {
+    // The last buckets and the largest clusters: a table read at a glance (trends.json has them all).
+    const shown = Math.min(t.buckets.length, BUCKETS_SHOWN);
+    const from = t.buckets.length - shown;
+    const fresh = t.series.filter((s) => s.cluster === NEW_SERIES);
+    const rows = [...t.series.filter((s) => s.cluster !== NEW_SERIES).slice(0, SERIES_SHOWN - fresh.length), ...fresh];
+    out.push(`### Tickets per ${t.bucket}`, '');
+    out.push(`| cluster | name | ${t.buckets.slice(from).map(day).join(' | ')} | total |`, `|---|---|${'---:|'.repeat(shown)}---:|`);
+    for (const s of rows) out.push(`| ${text(s.cluster)} | ${oneLine(s.name)} | ${s.counts.slice(from).join(' | ')} | ${s.total} |`);
+    if (t.series.length > rows.length) out.push(`| | ${text(`${t.series.length - rows.length} more in trends.json`)} |${' |'.repeat(shown + 1)}`);
+    out.push('');
+  }
+  out.push('### Emerging topics', '', `New tickets far from every cluster that are alike (groups of at least ${t.minTopicSize}).`, '');
+  if (t.emerging.length === 0) out.push('None.', '');
+  for (const e of t.emerging.slice(0, 10)) {
+    const when = e.first && e.last ? `, ${day(e.first)} to ${day(e.last)}` : '';
+    out.push(`#### ${text(e.id)} — ${oneLine(e.keywords.slice(0, 4).map((k) => k.term).join(', '))}`, '', `${e.size} tickets${when}.`, '');
+    for (const ex of e.examples.slice(0, 3)) out.push(`- ${ex.row !== null ? `row ${ex.row}: ` : ''}“${oneLine(ex.text)}”`);
+    out.push('');
+  }
+  return out;
+}
 
 export function renderSummary(c: SummaryInput): string {
   const rows = c.input.rows;
@@ -84,8 +131,9 @@ export function renderSummary(c: SummaryInput): string {
     for (const s of sweep) out.push(`| ${s.minClusterSize}${s.minClusterSize === c.params.minClusterSize ? ' ✓' : ''} | ${s.clusters} | ${pct(s.noise)} | ${s.validity.toFixed(3)} |`);
     out.push('');
   }
+  if (c.trends) out.push(...trendsSection(c.trends));
   out.push('## Timings', '', Object.entries(c.timings).map(([k, v]) => `${text(k)} ${v.toFixed(1)} s`).join(' · '), '');
-  out.push('Files: `assignments.csv` (every row with its cluster), `clusters.json`, `metrics.json`, `map.png`' + (c.input.labelColumn ? ', `map-labels.png`' : '') + '.', '');
+  out.push('Files: `assignments.csv` (every row with its cluster), `clusters.json`, `metrics.json`, `map.png`' + (c.input.labelColumn ? ', `map-labels.png`' : '') + (c.trends ? ', `trends.json`' : '') + '.', '');
   return out.join('\n');
 }
 

@@ -68,16 +68,16 @@ export async function datasetInfos(db: SqlRunner, name?: string): Promise<Datase
     model_hash: string | null;
   }>(
     `SELECT d.name, d.source_path, d.text_column, d.id_column, d.date_column,
-       (extract(epoch FROM d.created_at) * 1000)::float8 AS created_ms,
-       (extract(epoch FROM d.last_ingest_at) * 1000)::float8 AS last_ms,
+       round(extract(epoch FROM d.created_at) * 1000)::float8 AS created_ms,
+       round(extract(epoch FROM d.last_ingest_at) * 1000)::float8 AS last_ms,
        coalesce(s.tickets, 0) AS tickets, coalesce(s.embedded, 0) AS embedded, s.first_ms, s.last_date_ms,
        m.model_id, m.hashes[1] AS model_hash
      FROM datasets d
      LEFT JOIN embedding_models m ON m.id = d.embedding_model_id
      LEFT JOIN LATERAL (
        SELECT count(*)::int AS tickets, count(e.ticket_pk)::int AS embedded,
-         (extract(epoch FROM min(t.created_at)) * 1000)::float8 AS first_ms,
-         (extract(epoch FROM max(t.created_at)) * 1000)::float8 AS last_date_ms
+         round(extract(epoch FROM min(t.created_at)) * 1000)::float8 AS first_ms,
+         round(extract(epoch FROM max(t.created_at)) * 1000)::float8 AS last_date_ms
        FROM tickets t
        LEFT JOIN embeddings e ON e.ticket_pk = t.pk AND e.model_id = d.embedding_model_id AND e.content_hash = t.content_hash
        WHERE t.dataset_id = d.id

@@ -20,7 +20,7 @@ export interface StoredTicket {
 /** The dataset's tickets by id, with whether each has a current vector under `modelId`. */
 export async function storedTickets(db: SqlRunner, datasetId: number, modelId: number | null): Promise<Map<string, StoredTicket>> {
   const rows = await db.query<{ ticket_id: string; content_hash: string; created_ms: number | null; source_row: number; source_line: number; embedded_hash: string | null }>(
-    `SELECT t.ticket_id, t.content_hash, (extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line, e.content_hash AS embedded_hash
+    `SELECT t.ticket_id, t.content_hash, round(extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line, e.content_hash AS embedded_hash
      FROM tickets t LEFT JOIN embeddings e ON e.ticket_pk = t.pk AND e.model_id = $2
      WHERE t.dataset_id = $1`,
     [datasetId, modelId],

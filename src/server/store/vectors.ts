@@ -45,7 +45,7 @@ export async function readVectors(engine: SqlEngine, dataset: string, range: Dat
   const d = await requireDataset(engine, dataset, engine.where);
   const ranged = range.start !== undefined || range.end !== undefined;
   const rows = await engine.query<{ ticket_id: string; text: string; created_ms: number | null; source_row: number; source_line: number; v: string }>(
-    `SELECT t.ticket_id, t.text, (extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line, ${vectorSelect('e.embedding')} AS v
+    `SELECT t.ticket_id, t.text, round(extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line, ${vectorSelect('e.embedding')} AS v
      FROM tickets t JOIN embeddings e ON e.ticket_pk = t.pk AND e.model_id = $2 AND e.content_hash = t.content_hash
      WHERE t.dataset_id = $1
        AND (NOT $5::boolean OR t.created_at IS NOT NULL)

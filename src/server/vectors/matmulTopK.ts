@@ -2,38 +2,61 @@
  * The one dense operation both engines need at scale — scores = Q · Xᵀ for a block of queries, then
  * the k best per query — as a two-node ONNX graph, so the n × n similarity matrix never exists and the
  * work runs in onnxruntime's multithreaded MLAS kernels. The cluster engine's exact kNN and the
- * classifier's kNN vote share the one session.
+ * classifier's kNN vote share it.
+ *
+ * The graph runs on an inference thread (workers/topk.ts), never on the calling one: onnxruntime-node's
+ * run() computes synchronously on the thread that calls it, and a 1,024-row block of a cluster job's
+ * kNN held the HTTP thread for ~50–100 ms. The classifier's searches go to the interactive lane, in
+ * blocks of at most INTERACTIVE_BLOCK queries so a large one (a validation set) never holds that lane
+ * for long; the cluster kNN's blocks go to the background lane. The base matrix is handed over in
+ * shared memory, copied there once per matrix (not once per block).
  */
-import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { buildModel, FLOAT, INT64 } from './onnxGraph';
+import { inferenceLane, type Lane } from '../workers/inferenceLane';
+import { toShared } from '../workers/task';
 
-/** Query rows per call: bounds the scores block (BLOCK × n floats) whatever n is. */
+/** Query rows per kNN call: bounds the scores block (BLOCK × n floats) whatever n is. */
 export const BLOCK = 1024;
 
-let sessionPromise: Promise<ort.InferenceSession> | null = null;
+/** Query rows per request on the interactive lane: ~256 × 5,000 × 384 multiply-adds, a few ms. */
+const INTERACTIVE_BLOCK = 256;
+
+let nextBase = 1;
+/** Per base matrix: its name on the inference threads and, for worker threads, its shared copy. */
+const bases = new WeakMap<Float32Array, { key: string; shared: Float32Array | null }>();
+
+function base(lane: Lane, xt: Float32Array): { baseKey: string; xt: Float32Array } {
+  let b = bases.get(xt);
+  if (!b) bases.set(xt, (b = { key: `base-${nextBase++}`, shared: null }));
+  if (lane.inline) return { baseKey: b.key, xt };
+  b.shared ??= toShared(xt);
+  return { baseKey: b.key, xt: b.shared };
+}
+
+/** One block of queries (rows × dim, copied) against XT (dim × n) on `lane`: rows × k scores and their indices. */
+function runBlock(lane: Lane, q: Float32Array, rows: number, xt: Float32Array, n: number, dim: number, k: number, signal?: AbortSignal) {
+  const own = q.slice();
+  return lane.call({ op: 'topk', q: own, rows, ...base(lane, xt), n, dim, k }, { signal, transfer: lane.inline ? [] : [own.buffer] });
+}
+
+/** The kNN's view of the graph: run it on Q, XT (a tensor over the same array every block) and K, on the background lane. */
+export interface MatMulTopK {
+  run(feeds: { Q: ort.Tensor; XT: ort.Tensor; K: ort.Tensor }, opts?: { signal?: AbortSignal }): Promise<{ V: ort.Tensor; I: ort.Tensor }>;
+}
+
+const background: MatMulTopK = {
+  async run({ Q, XT, K }, opts = {}) {
+    const [rows, dim] = Q.dims;
+    const n = XT.dims[1];
+    const k = Number((K.data as BigInt64Array)[0]);
+    const out = await runBlock(inferenceLane('background'), Q.data as Float32Array, rows, XT.data as Float32Array, n, dim, k, opts.signal);
+    return { V: new ort.Tensor('float32', out.values, [rows, k]), I: new ort.Tensor('int64', out.indices, [rows, k]) };
+  },
+};
 
 /** Inputs Q (q × d), XT (d × n), K (the k to keep); outputs V (q × k scores, best first) and I (their column indices). */
-export function matmulTopKSession(): Promise<ort.InferenceSession> {
-  sessionPromise ??= ort.InferenceSession.create(
-    buildModel(
-      [
-        { op: 'MatMul', inputs: ['Q', 'XT'], outputs: ['S'] },
-        { op: 'TopK', inputs: ['S', 'K'], outputs: ['V', 'I'], intAttrs: { axis: -1, largest: 1, sorted: 1 } },
-      ],
-      [
-        { name: 'Q', elemType: FLOAT, dims: ['q', 'd'] },
-        { name: 'XT', elemType: FLOAT, dims: ['d', 'n'] },
-        { name: 'K', elemType: INT64, dims: [1] },
-      ],
-      [
-        { name: 'V', elemType: FLOAT, dims: ['q', 'k'] },
-        { name: 'I', elemType: INT64, dims: ['q', 'k'] },
-      ],
-    ),
-    { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all' },
-  );
-  return sessionPromise;
+export function matmulTopKSession(): Promise<MatMulTopK> {
+  return Promise.resolve(background);
 }
 
 /** Row-major n × dim → dim × n, the layout the graph's right-hand side wants. */
@@ -53,17 +76,13 @@ export async function topKSimilar(queries: Float32Array, nq: number, baseT: Floa
   const indices = new Int32Array(nq * take);
   const values = new Float32Array(nq * take);
   if (take === 0 || nq === 0) return { indices, values, k: take };
-  const session = await matmulTopKSession();
-  const XT = new ort.Tensor('float32', baseT, [dim, n]);
-  const K = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
-  for (let start = 0; start < nq; start += BLOCK) {
-    const rows = Math.min(BLOCK, nq - start);
-    const out = await session.run({ Q: new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim]), XT, K });
-    const V = out.V.data as Float32Array;
-    const I = out.I.data as BigInt64Array;
+  const lane = inferenceLane('interactive');
+  for (let start = 0; start < nq; start += INTERACTIVE_BLOCK) {
+    const rows = Math.min(INTERACTIVE_BLOCK, nq - start);
+    const out = await runBlock(lane, queries.subarray(start * dim, (start + rows) * dim), rows, baseT, n, dim, take);
     for (let i = 0; i < rows * take; i++) {
-      indices[start * take + i] = Number(I[i]);
-      values[start * take + i] = V[i];
+      indices[start * take + i] = Number(out.indices[i]);
+      values[start * take + i] = out.values[i];
     }
   }
   return { indices, values, k: take };

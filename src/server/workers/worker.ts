@@ -1,7 +1,13 @@
-/** Worker-thread entry (bundled to dist/cpu-worker.js): runs the tasks it is sent, one at a time. */
+/**
+ * Worker-thread entry (bundled to dist/cpu-worker.js): runs the tasks it is sent, one at a time. Every
+ * task is a job's, so the thread lowers its priority first (priority.ts): requests go ahead of it.
+ */
 import { parentPort } from 'node:worker_threads';
 import type { TaskMessage, TaskReply } from './pool';
+import { lowerThreadPriority } from './priority';
 import { TASKS } from './registry';
+
+lowerThreadPriority();
 
 const port = parentPort!;
 port.on('message', (m: TaskMessage) => {

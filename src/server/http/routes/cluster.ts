@@ -70,7 +70,7 @@ export const clusterRoutes = [
       if (!match.same) {
         throw new TicketLensError('bad_input', `${run.runDir} was made with another embedding model (${made.id}, ONNX sha256 ${made.hash.slice(0, 12)}…; the server uses ${e.info.modelId}, ${e.info.modelHash.slice(0, 12)}…): ${match.evidence}; re-cluster the file to compare texts with it.`);
       }
-      const raw = await e.embed(body.texts.map((t) => clipText(t)), { signal });
+      const raw = await e.embed(body.texts.map((t) => clipText(t)), { signal, persist: false, priority: 'interactive' });
       const adapter = run.manifest.params.adapterModel;
       const v = typeof adapter === 'string' ? (await adapterSpace(adapter, e)).map(raw) : raw;
       return { predictions: predictClusters(v, e.info.dim, run.clusters) };

@@ -11,7 +11,7 @@ export const embedRoutes = [
     response: EmbedResponse,
     async handler({ body, signal }, ctx) {
       const e = await ctx.getEmbedder();
-      const flat = await e.embed(body.texts, { signal });
+      const flat = await e.embed(body.texts, { signal, persist: false, priority: 'interactive' });
       const dim = e.info.dim;
       const vectors = body.texts.map((_, i) => Array.from(flat.subarray(i * dim, (i + 1) * dim)));
       return { model: e.info.modelId, dim, vectors };

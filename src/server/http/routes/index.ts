@@ -9,5 +9,6 @@ import { embedRoutes } from './embed';
 import { healthRoutes } from './health';
 import { jobRoutes } from './jobs';
 import { labelRoutes } from './label';
+import { storeRoutes } from './store';
 
-export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes, ...classifyRoutes];
+export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes, ...classifyRoutes, ...storeRoutes];

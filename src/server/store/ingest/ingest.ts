@@ -102,7 +102,7 @@ function plan(rows: readonly IngestRow[], stored: Map<string, StoredTicket>, ski
 /** The stored tickets of the dataset without a vector of their text under `modelId` (embeddingsOnly). */
 async function unembedded(engine: SqlEngine, d: DatasetRow, modelId: number): Promise<TicketWrite[]> {
   const rows = await engine.query<{ ticket_id: string; text: string; content_hash: string; created_ms: number | null; source_row: number; source_line: number }>(
-    `SELECT t.ticket_id, t.text, t.content_hash, (extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line
+    `SELECT t.ticket_id, t.text, t.content_hash, round(extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line
      FROM tickets t LEFT JOIN embeddings e ON e.ticket_pk = t.pk AND e.model_id = $2 AND e.content_hash = t.content_hash
      WHERE t.dataset_id = $1 AND e.ticket_pk IS NULL ORDER BY t.pk`,
     [d.id, modelId],
@@ -134,7 +134,7 @@ function embedBatch(embedder: Embedder, batch: TicketWrite[], signal?: AbortSign
     w.vectorRow = texts.length;
     texts.push(w.ticket.text);
   }
-  return texts.length > 0 ? embedder.embed(texts, { signal }) : Promise.resolve(new Float32Array(0));
+  return texts.length > 0 ? embedder.embed(texts, { signal, priority: 'background' }) : Promise.resolve(new Float32Array(0));
 }
 
 export async function ingest(engine: SqlEngine, embedder: Embedder, input: IngestOptions, hooks: IngestHooks = {}): Promise<IngestResult> {

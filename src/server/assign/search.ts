@@ -1,0 +1,51 @@
+/**
+ * Exact cosine top-k of query vectors against a base of unit vectors, through the matmul + TopK graph
+ * the cluster engine's kNN uses (vectors/matmulTopK.ts), on the background inference lane: assigning
+ * is batch work, and at 1,000 queries × 100,000 members it is ~40 G multiply-adds that belong in MLAS,
+ * not in a JS loop. Exact, so an assignment does not depend on an index's approximation.
+ */
+import * as ort from 'onnxruntime-node';
+import { TicketLensError } from '../../shared/api';
+import { BLOCK, matmulTopKSession, transpose } from '../vectors/matmulTopK';
+
+/** Row-major n × dim unit vectors, transposed once for the graph. */
+export interface SearchBase {
+  n: number;
+  dim: number;
+  xt: Float32Array;
+}
+
+export function searchBase(vectors: Float32Array, n: number, dim: number): SearchBase {
+  return { n, dim, xt: transpose(vectors, n, dim) };
+}
+
+export interface TopK {
+  /** Per query, k columns: indices into the base and their cosine similarities, most similar first. */
+  k: number;
+  indices: Int32Array;
+  similarities: Float32Array;
+}
+
+/** The k most similar base rows of each of nq queries (row-major nq × dim). */
+export async function topK(queries: Float32Array, nq: number, base: SearchBase, k: number, signal?: AbortSignal): Promise<TopK> {
+  const take = Math.min(k, base.n);
+  const indices = new Int32Array(nq * take);
+  const similarities = new Float32Array(nq * take);
+  if (take === 0 || nq === 0) return { k: take, indices, similarities };
+  const session = await matmulTopKSession();
+  const XT = new ort.Tensor('float32', base.xt, [base.dim, base.n]);
+  const K = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
+  for (let start = 0; start < nq; start += BLOCK) {
+    if (signal?.aborted) throw new TicketLensError('job_cancelled', 'Assigning was cancelled.');
+    const rows = Math.min(BLOCK, nq - start);
+    const Q = new ort.Tensor('float32', queries.subarray(start * base.dim, (start + rows) * base.dim), [rows, base.dim]);
+    const out = await session.run({ Q, XT, K }, { signal });
+    const V = out.V.data as Float32Array;
+    const I = out.I.data as BigInt64Array;
+    for (let i = 0; i < rows * take; i++) {
+      indices[start * take + i] = Number(I[i]);
+      similarities[start * take + i] = V[i];
+    }
+  }
+  return { k: take, indices, similarities };
+}
