@@ -8,4 +8,3 @@ export { readAssignments } from '../src/server/run/assignmentsCsv';
 export { runMembers, embedTexts } from '../src/server/assign/runMembers';
 export { buildAssigner } from '../src/server/assign/assigner';
 export { agreement } from '../src/server/assign/agreement';
-export { emergingTopics } from '../src/server/trends/emerging';

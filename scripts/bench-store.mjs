@@ -11,13 +11,14 @@
 //      timed against the target (≤ 5 s). Embedding 100k texts takes minutes here, so the tickets go in
 //      through the store's own ingest with an embedder that hands back the vectors made above (any text
 //      it has none for — the model's probe texts — goes to the real model).
-//   3. Nearest neighbours: step 1's vectors on both engines — the embedded store step 1 made, and a real
-//      PostgreSQL server (PyPI's pgserver, started as the store tests start it: test/support/postgres.ts)
-//      given the same vectors — queried with real tickets from elsewhere (Banking77's test set, embedded
-//      here). Per engine: pgvector HNSW (a query the planner serves from the index; its plan is printed),
-//      store.knn as the product calls it, and exact search: the HNSW query with `SET LOCAL
-//      enable_indexscan = off`, so PostgreSQL scans and sorts every vector. recall@15 against the exact
-//      results (target ≥ 0.95) and queries/s, one query at a time.
+//   3. Nearest neighbours (run before step 2 grows the store): the same vectors — step 1's, less the
+//      held-out rows — on both engines: the embedded store, and a real PostgreSQL server (PyPI's pgserver,
+//      started as the store tests start it: test/support/postgres.ts). Two query sets: held-out Bitext
+//      tickets (in-domain, the target) and Banking77 test texts embedded here (topics the store has not
+//      seen, for reference). Per engine and set: pgvector HNSW at a few ef_search values (a query the
+//      planner serves from the index; its plan is printed), store.knn as the product calls it, and exact
+//      search: the HNSW query with `SET LOCAL enable_indexscan = off`, so PostgreSQL scans and sorts every
+//      vector. recall@15 against the exact results (target ≥ 0.95) and queries/s, one query at a time.
 // Options: --data CSV (default ../shared/data/bitext.csv or $TICKET_LENS_BENCH_DATA; a `text` column),
 // --rows N (its first N rows), --stored N (tickets in step 2's store, default 100000), --new N (default
 // 1000), --queries N (default 200), --queries-data CSV (default ../shared/data/banking77_test.csv),
@@ -135,22 +136,27 @@ say(`   ticket-lens ingest (fresh embedded store)   ${ingest1.seconds.toFixed(1)
 say(`   ratio ingest / embed                        ${ratio.toFixed(2).padStart(7)}     target ≤ 1.20: ${verdict(ratio <= 1.2)}`);
 say(`   second ingest of the same file              ${ingest2.seconds.toFixed(1).padStart(7)} s   (${n(r2.unchanged)} unchanged, ${n(r2.new)} new, ${n(r2.embedded)} embedded, ${r2.seconds.toFixed(1)} s inside)   target ≤ 5 s: ${verdict(ingest2.seconds <= 5)}`);
 
-// ================================================================ step 1's vectors, and the texts they stand for
+// ================================================================ step 1's vectors, the texts they stand for, and the held-out rows
 const embedder = await B.loadEmbedder({ modelDir: B.defaultModelDir(), device: 'cpu' });
 const dim = embedder.info.dim;
 const storeAHandle = await B.openStore({ dir: storeA });
 const base = await storeAHandle.vectors('bitext');
+await storeAHandle.close();
 const count = base.ids.length;
 if (NEW >= count) throw new Error(`--new ${NEW}: step 1 stored only ${count} tickets`);
+if (QUERIES > NEW) throw new Error(`--queries ${QUERIES}: the in-domain queries are among the ${NEW} held-out rows (--new)`);
 const vectorOf = (i) => base.vectors.subarray(i * dim, (i + 1) * dim);
 const byText = new Map();
 let repeatsDiffering = 0;
-const remember = (text, v) => {
-  const had = byText.get(text);
-  if (!had) byText.set(text, v);
-  else if (had.some((x, d) => Math.abs(x - v[d]) > 1e-6)) repeatsDiffering++;
-};
-for (let i = 0; i < count; i++) remember(base.texts[i], vectorOf(i));
+for (let i = 0; i < count; i++) {
+  const had = byText.get(base.texts[i]);
+  if (!had) byText.set(base.texts[i], vectorOf(i));
+  else if (had.some((x, d) => Math.abs(x - base.vectors[i * dim + d]) > 1e-6)) repeatsDiffering++;
+}
+// Held out, evenly spread over the file: step 2's new tickets, and step 3's in-domain queries (the first of them).
+const held = Array.from({ length: NEW }, (_, j) => Math.floor(((j + 0.5) * count) / NEW));
+const heldSet = new Set(held);
+const kept = base.ids.map((_, i) => i).filter((i) => !heldSet.has(i));
 
 /** Hands back the vectors in byText; any other text (the model's probe texts) goes to the model. */
 const fromModel = { texts: 0 };
@@ -174,12 +180,26 @@ const knownVectors = {
   },
   dispose: () => Promise.resolve(),
 };
+const ingestOptions = (csvPath) => ({ csvPath, dataset: 'tickets', textColumn: 'text', idColumn: 'id' });
+const writeTickets = (name, rows) => {
+  const path = join(work, name);
+  writeFileSync(path, stringify(rows, { header: true, columns: ['id', 'text'] }));
+  return path;
+};
+// The originals first, in file order: step 2's file begins with step 3's, so its ingest finds those rows unchanged.
+const keptRows = kept.map((i) => ({ id: `t${base.rows[i]}`, text: base.texts[i] }));
+const keptCsv = writeTickets('kept.csv', keptRows);
 
-// ================================================================ 3. nearest neighbours on step 1's vectors
-const queryRows = parse(readFileSync(resolve(opt['queries-data'])), { columns: true });
-const queryTexts = Array.from({ length: Math.min(QUERIES, queryRows.length) }, (_, j) => queryRows[Math.floor(((j + 0.5) * queryRows.length) / Math.min(QUERIES, queryRows.length))].text);
-const queries = await embedder.embed(queryTexts);
-const vecText = (q) => `[${Array.from(queries.subarray(q * dim, (q + 1) * dim), (x) => x.toPrecision(8)).join(',')}]`;
+// ================================================================ 3. nearest neighbours over the kept rows' vectors
+const bankRows = parse(readFileSync(resolve(opt['queries-data'])), { columns: true });
+const bankTexts = Array.from({ length: QUERIES }, (_, j) => bankRows[Math.floor(((j + 0.5) * bankRows.length) / QUERIES)].text);
+const inDomain = new Float32Array(QUERIES * dim);
+held.slice(0, QUERIES).forEach((i, q) => inDomain.set(vectorOf(i), q * dim));
+const querySets = [
+  { name: 'in-domain', vectors: inDomain, knn: true },
+  { name: 'out-of-domain', vectors: await embedder.embed(bankTexts), knn: false },
+];
+const vecText = (m, q) => `[${Array.from(m.subarray(q * dim, (q + 1) * dim), (x) => x.toPrecision(8)).join(',')}]`;
 // The store holds one dataset under one model, so the index query needs no filter: ORDER BY distance LIMIT k is what pgvector's HNSW serves.
 const INDEX_SQL = `SELECT e.ticket_pk::int AS pk, (e.embedding <=> $1::vector)::float8 AS distance FROM embeddings e ORDER BY e.embedding <=> $1::vector LIMIT ${K}`;
 // store.knn's own SQL (src/server/store/vectors.ts nearest()), copied only to print its plan; keep in step with it.
@@ -193,16 +213,16 @@ async function planOf(tx, sql, params) {
   const rows = await tx.query(`EXPLAIN ${sql}`, params);
   return rows
     .map((r) => r['QUERY PLAN'].trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, ''))
-    .filter((l) => /^(Limit|Sort|Nested Loop|Hash Join|Merge Join|Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan)(\s|$)/.test(l) && !/^Sort Key/.test(l))
+    .filter((l) => /^(Limit|Sort|Gather( Merge)?|Nested Loop|Hash Join|Merge Join|(Parallel )?Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan)(\s|$)/.test(l) && !/^Sort Key/.test(l))
     .join(' → ');
 }
 
 /** One query at a time: the results of each and queries/s. */
-async function timed(run) {
+async function timed(nq, run) {
   const results = [];
   const t0 = performance.now();
-  for (let q = 0; q < queryTexts.length; q++) results.push(await run(q));
-  return { results, qps: queryTexts.length / secs(t0) };
+  for (let q = 0; q < nq; q++) results.push(await run(q));
+  return { results, qps: nq / secs(t0) };
 }
 
 async function nearestBench(store, dataset) {
@@ -210,53 +230,62 @@ async function nearestBench(store, dataset) {
   const [ext] = await store.engine.query(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`);
   const [{ vectors }] = await store.engine.query('SELECT count(*)::int AS vectors FROM embeddings');
   const [d] = await store.engine.query('SELECT id, embedding_model_id AS model FROM datasets WHERE name = $1', [dataset]);
-  const exact = await store.engine.transaction(async (tx) => {
-    await tx.exec('SET LOCAL enable_indexscan = off');
-    const plan = await planOf(tx, INDEX_SQL, [vecText(0)]);
-    return { plan, ...(await timed((q) => tx.query(INDEX_SQL, [vecText(q)]))) };
-  });
-  const hnsw = [];
-  for (const ef of EF_SWEEP) {
-    const r = await store.engine.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(ef)]);
-      const plan = await planOf(tx, INDEX_SQL, [vecText(0)]);
-      return { ef, plan, ...(await timed((q) => tx.query(INDEX_SQL, [vecText(q)]))) };
+  const sets = [];
+  for (const qs of querySets) {
+    const one = (tx, q) => tx.query(INDEX_SQL, [vecText(qs.vectors, q)]);
+    const exact = await store.engine.transaction(async (tx) => {
+      await tx.exec('SET LOCAL enable_indexscan = off');
+      return { plan: await planOf(tx, INDEX_SQL, [vecText(qs.vectors, 0)]), ...(await timed(QUERIES, (q) => one(tx, q))) };
     });
-    hnsw.push(r);
+    // recall@15: the share of the exact top 15 found; a result at the 15th exact distance counts (ties: Bitext repeats texts).
+    const recall = (results) => {
+      let found = 0;
+      results.forEach((res, q) => {
+        const cut = exact.results[q][K - 1].distance + 1e-6;
+        found += Math.min(K, res.filter((x) => x.distance <= cut).length);
+      });
+      return found / (results.length * K);
+    };
+    const methods = [];
+    for (const ef of EF_SWEEP) {
+      const r = await store.engine.transaction(async (tx) => {
+        await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(ef)]);
+        return { plan: await planOf(tx, INDEX_SQL, [vecText(qs.vectors, 0)]), ...(await timed(QUERIES, (q) => one(tx, q))) };
+      });
+      methods.push({ method: `HNSW, ef_search ${ef}${ef === EF_SEARCH ? " (store.knn's)" : ''}`, hnsw: true, plan: r.plan, qps: r.qps, recall: recall(r.results) });
+    }
+    if (qs.knn) {
+      const plan = await store.engine.transaction(async (tx) => {
+        await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(EF_SEARCH)]);
+        return planOf(tx, KNN_SQL, [d.id, d.model, vecText(qs.vectors, 0), K]);
+      });
+      const r = await timed(QUERIES, (q) => store.knn(dataset, qs.vectors.subarray(q * dim, (q + 1) * dim), K));
+      methods.push({ method: `store.knn (sets ef_search ${EF_SEARCH})`, hnsw: false, plan, qps: r.qps, recall: recall(r.results) });
+    }
+    methods.push({ method: 'exact (scan)', hnsw: false, plan: exact.plan, qps: exact.qps });
+    sets.push({ name: qs.name, methods });
   }
-  const knnPlan = await store.engine.transaction(async (tx) => {
-    await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(EF_SEARCH)]);
-    return planOf(tx, KNN_SQL, [d.id, d.model, vecText(0), K]);
-  });
-  const knn = { plan: knnPlan, ...(await timed((q) => store.knn(dataset, queries.subarray(q * dim, (q + 1) * dim), K))) };
-  // recall@15: the share of the exact top 15 found; a result at the 15th exact distance counts (ties: Bitext repeats texts).
-  const recall = (r) => {
-    let found = 0;
-    r.results.forEach((res, q) => {
-      const cut = exact.results[q][K - 1].distance + 1e-6;
-      found += Math.min(K, res.filter((x) => x.distance <= cut).length);
-    });
-    return found / (r.results.length * K);
-  };
-  return { engine: `${version.split(' on ')[0].split(',')[0]}, pgvector ${ext.v}`, vectors, exact, hnsw: hnsw.map((h) => ({ ...h, recall: recall(h) })), knn: { ...knn, recall: recall(knn) } };
+  return { engine: `${version.split(' on ')[0].split(',')[0]}, pgvector ${ext.v}`, vectors, sets };
 }
 
-progress(`nearest neighbours on the embedded store (${n(count)} vectors, ${queryTexts.length} queries)`);
-const nnPglite = await nearestBench(storeAHandle, 'bitext');
-await storeAHandle.close();
-let nnPostgres = null;
-let pgIngest = null;
+progress(`putting ${n(kept.length)} Bitext vectors into a fresh embedded store`);
+const storeC = await B.openStore({ dir: join(work, 'store-tickets') });
+let t0 = performance.now();
+await storeC.ingest(knownVectors, ingestOptions(keptCsv));
+const tIngestKept = secs(t0);
+progress(`nearest neighbours on the embedded store (${n(kept.length)} vectors, ${QUERIES} queries × 2 sets)`);
+const nn = [{ name: 'embedded (PGlite)', r: await nearestBench(storeC, 'tickets'), ingest: tIngestKept }];
 if (!opt['skip-postgres']) {
   progress('starting PostgreSQL (pgserver) and giving it the same vectors');
   const server = await startPostgres();
   try {
     const storeP = await B.openStore({ url: await server.createDatabase('bench_store') });
     try {
-      const t0 = performance.now();
-      const r = await storeP.ingest(knownVectors, { csvPath: data, dataset: 'bitext', textColumn: 'text' });
-      pgIngest = { seconds: secs(t0), total: r.total };
+      t0 = performance.now();
+      await storeP.ingest(knownVectors, ingestOptions(keptCsv));
+      const ingest = secs(t0);
       progress('nearest neighbours on the PostgreSQL server');
-      nnPostgres = await nearestBench(storeP, 'bitext');
+      nn.push({ name: 'PostgreSQL server (pgserver)', r: await nearestBench(storeP, 'tickets'), ingest });
     } finally {
       await storeP.close();
     }
@@ -266,10 +295,6 @@ if (!opt['skip-postgres']) {
 }
 
 // ================================================================ 2. assign over 100k stored tickets
-// Held out, evenly spread over the file: the new tickets.
-const held = Array.from({ length: NEW }, (_, j) => Math.floor(((j + 0.5) * count) / NEW));
-const heldSet = new Set(held);
-const kept = base.ids.map((_, i) => i).filter((i) => !heldSet.has(i));
 let seed = SEED;
 const random = () => {
   // mulberry32
@@ -280,51 +305,46 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-const storedRows = [];
+const storedRows = keptRows.slice(0, STORED);
 let copies = 0;
-for (let k = 0; storedRows.length < STORED; k++) {
+for (let k = 1; storedRows.length < STORED; k++) {
   copies = k;
   for (const i of kept) {
     if (storedRows.length >= STORED) break;
-    const text = k === 0 ? base.texts[i] : `${base.texts[i]} [copy ${k}]`;
+    const text = `${base.texts[i]} [copy ${k}]`;
     if (!byText.has(text)) {
       const v = Float32Array.from(vectorOf(i), (x) => x + SIGMA * gaussian());
       const norm = Math.hypot(...v);
       for (let d = 0; d < dim; d++) v[d] /= norm;
       byText.set(text, v);
     }
-    storedRows.push({ id: k === 0 ? `t${base.rows[i]}` : `t${base.rows[i]}c${k}`, text });
+    storedRows.push({ id: `t${base.rows[i]}c${k}`, text });
   }
 }
-const newRows = held.map((i) => ({ id: `new${base.rows[i]}`, text: base.texts[i] }));
-const storedCsv = join(work, 'stored.csv');
-const newCsv = join(work, 'new.csv');
-writeFileSync(storedCsv, stringify(storedRows, { header: true, columns: ['id', 'text'] }));
-writeFileSync(newCsv, stringify(newRows, { header: true, columns: ['id', 'text'] }));
-const ingestOptions = (csvPath) => ({ csvPath, dataset: 'tickets', textColumn: 'text', idColumn: 'id' });
+const storedCsv = writeTickets('stored.csv', storedRows);
+const newCsv = writeTickets('new.csv', held.map((i) => ({ id: `new${base.rows[i]}`, text: base.texts[i] })));
 
-progress(`putting ${n(STORED)} tickets into a fresh embedded store`);
-const storeB = await B.openStore({ dir: join(work, 'store-100k') });
-let t0 = performance.now();
-const rB = await storeB.ingest(knownVectors, ingestOptions(storedCsv));
+progress(`growing the embedded store to ${n(STORED)} tickets`);
+t0 = performance.now();
+const rB = await storeC.ingest(knownVectors, ingestOptions(storedCsv));
 const tIngestB = secs(t0);
 progress('clustering them from the store');
-const runDir = join(work, 'run-100k');
+const runDir = join(work, 'run');
 const params = B.ClusterParams.parse({ depth: DEPTH, minClusterSize: Math.round((100 * STORED) / 26872), seed: SEED });
 t0 = performance.now();
-const tickets = await storeB.vectors('tickets');
+const tickets = await storeC.vectors('tickets');
 const run = await B.runClusterPipeline(
-  { csvPath: storedCsv, textColumn: 'text', labelColumn: null, outDir: runDir, params, stored: { tickets, title: 'tickets (ticket store)', source: { store: storeB.where, dataset: 'tickets' } } },
+  { csvPath: storedCsv, textColumn: 'text', labelColumn: null, outDir: runDir, params, stored: { tickets, title: 'tickets (ticket store)', source: { store: storeC.where, dataset: 'tickets' } } },
   { embedder, log: B.silentLogger },
 );
 const tCluster = secs(t0);
 progress(`ingesting ${n(NEW)} new tickets and assigning them`);
 t0 = performance.now();
-const rNew = await storeB.ingest(knownVectors, ingestOptions(newCsv));
+const rNew = await storeC.ingest(knownVectors, ingestOptions(newCsv));
 const tIngestNew = secs(t0);
 const stages = [];
 t0 = performance.now();
-const assigned = await B.assignStore(storeB, { runDir, dataset: 'tickets', since: null }, {
+const assigned = await B.assignStore(storeC, { runDir, dataset: 'tickets', since: null }, {
   embedder,
   log: B.silentLogger,
   progress: (p) => {
@@ -334,41 +354,39 @@ const assigned = await B.assignStore(storeB, { runDir, dataset: 'tickets', since
 const tAssign = secs(t0);
 const end = t0 + tAssign * 1000;
 const stageTimes = stages.map((s, i) => `${s.stage} ${(((stages[i + 1]?.at ?? end) - s.at) / 1000).toFixed(2)} s`).join(', ');
-await storeB.close();
+await storeC.close();
 await embedder.dispose();
 
 say('');
 say(`2. ${n(assigned.tickets)} new tickets assigned to a run over ${n(rB.total)} stored tickets (embedded store)`);
 say(`   stored: ${n(kept.length)} Bitext tickets with step 1's vectors (${n(NEW)} rows held out as the new tickets) + ${copies} perturbed cop${copies === 1 ? 'y' : 'ies'} of them (the last partial) up to ${n(STORED)}:`);
-say(`     a copy = its original's vector + N(0, ${SIGMA}²) per component, renormalised (cosine ≈ 0.98), text "<text> [copy k]"; put in through store.ingest in ${tIngestB.toFixed(1)} s`);
+say(`     a copy = its original's vector + N(0, ${SIGMA}²) per component, renormalised (cosine ≈ 0.98), text "<text> [copy k]"; put in through store.ingest (${n(rB.new)} new rows in ${tIngestB.toFixed(1)} s)`);
 say(`   the run: clustered from the store's vectors (runClusterPipeline, as cluster --store): ${n(run.rows)} rows, ${n(run.uniqueTexts)} unique texts, depth ${DEPTH}, min cluster size ${params.minClusterSize}, seed ${SEED} → ${run.topClusters} clusters, noise ${(run.noiseFraction * 100).toFixed(1)}%; ${tCluster.toFixed(1)} s`);
 say(`   new tickets: the ${n(NEW)} held-out Bitext rows with their step-1 vectors, ingested into the dataset after the run (${n(rNew.new)} new, ${tIngestNew.toFixed(1)} s)`);
 say(`   assign (assignStore = ticket-lens assign RUN --store, model loaded)  ${tAssign.toFixed(2).padStart(7)} s   target ≤ 5 s: ${verdict(tAssign <= 5)}`);
 say(`     ${n(assigned.assigned)} into clusters, ${n(assigned.noise)} with the run's noise, ${n(assigned.new)} new/unassigned, against ${n(assigned.members)} member texts; ${stageTimes}`);
 
 say('');
-say(`3. Nearest neighbours: recall@${K} against exact search, ${queryTexts.length} queries one at a time (Banking77 test texts embedded here, none in the store), over step 1's vectors`);
+say(`3. Nearest neighbours: recall@${K} against exact search, ${QUERIES} queries per set, one at a time, over the ${n(kept.length)} Bitext vectors step 1 stored less the held-out rows`);
+say(`   queries: in-domain = ${QUERIES} of the held-out Bitext tickets (step 1's vectors); out-of-domain = ${QUERIES} Banking77 test texts embedded here (topics the store has not seen)`);
 say('   exact = the HNSW query with SET LOCAL enable_indexscan = off (every vector scanned and sorted in SQL); recall counts a result at the 15th exact distance as found (ties)');
-say(`   ${'engine'.padEnd(30)} ${'vectors'.padStart(8)}  ${'method'.padEnd(34)} ${`recall@${K}`.padStart(9)}  ${'q/s'.padStart(9)}   target recall ≥ 0.95`);
-for (const [name, r] of [['embedded (PGlite)', nnPglite], ['PostgreSQL server (pgserver)', nnPostgres]]) {
-  if (!r) {
-    say(`   ${name.padEnd(30)} skipped (--skip-postgres)`);
-    continue;
+say(`   ${'engine'.padEnd(29)} ${'queries'.padEnd(14)} ${'method'.padEnd(33)} ${`recall@${K}`.padStart(9)}  ${'q/s'.padStart(8)}   target recall ≥ 0.95`);
+for (const { name, r } of nn) {
+  for (const set of r.sets) {
+    for (const m of set.methods) {
+      const indexed = /embeddings_hnsw/.test(m.plan);
+      const target = m.recall === undefined ? '' : m.hnsw && !indexed ? `not from the index (plan: ${m.plan})` : set.name === 'in-domain' ? verdict(m.recall >= 0.95) : '(for reference)';
+      say(`   ${name.padEnd(29)} ${set.name.padEnd(14)} ${m.method.padEnd(33)} ${m.recall === undefined ? '–'.padStart(9) : m.recall.toFixed(4).padStart(9)}  ${m.qps.toFixed(1).padStart(8)}   ${target}`);
+    }
   }
-  const row = (method, x, target) => say(`   ${name.padEnd(30)} ${n(r.vectors).padStart(8)}  ${method.padEnd(34)} ${x.recall === undefined ? '–'.padStart(9) : x.recall.toFixed(4).padStart(9)}  ${x.qps.toFixed(1).padStart(9)}   ${target}`);
-  for (const h of r.hnsw) {
-    const indexed = /embeddings_hnsw/.test(h.plan);
-    row(`HNSW, ef_search ${h.ef}${h.ef === EF_SEARCH ? " (store.knn's)" : ''}`, h, indexed ? verdict(h.recall >= 0.95) : `not from the index (plan: ${h.plan})`);
-  }
-  row(`store.knn (sets ef_search ${EF_SEARCH})`, r.knn, verdict(r.knn.recall >= 0.95));
-  row('exact (scan)', r.exact, '');
-  say(`     ${r.engine}`);
-  say(`     plans: HNSW query: ${r.hnsw[0].plan}; store.knn: ${r.knn.plan}; exact: ${r.exact.plan}`);
-  if (!/embeddings_hnsw/.test(r.knn.plan)) say("     note: store.knn's plan does not use the HNSW index: it scans every vector of the dataset (exact, and as slow as the scan)");
+  const plans = r.sets[0].methods;
+  say(`     ${r.engine}; ${n(r.vectors)} vectors`);
+  say(`     plans: HNSW query: ${plans[0].plan}; store.knn: ${plans.find((m) => m.method.startsWith('store.knn')).plan}; exact: ${plans.at(-1).plan}`);
+  if (!plans.find((m) => m.method.startsWith('store.knn')).plan.includes('embeddings_hnsw')) say("     note: store.knn's plan does not use the HNSW index: it scans every vector of the dataset (exact, and as slow as a scan)");
 }
-if (pgIngest) say(`   (the server's ${n(pgIngest.total)} tickets put in through store.ingest with step 1's vectors in ${pgIngest.seconds.toFixed(1)} s)`);
+say(`   (each store got the vectors through store.ingest: ${nn.map(({ name, ingest }) => `${name} ${ingest.toFixed(1)} s`).join(', ')})`);
 
-if (repeatsDiffering > 0) notes.push(`${n(repeatsDiffering)} rows repeat an earlier row's text with a slightly different vector in step 1's store (embedded in another batch); the server and step 2 got the first row's`);
+if (repeatsDiffering > 0) notes.push(`${n(repeatsDiffering)} rows repeat an earlier row's text with a slightly different vector in step 1's store (embedded in another batch); steps 2–3 use the first row's`);
 if (fromModel.texts > 0) notes.push(`${fromModel.texts} texts were embedded by the model in steps 2–3 besides the queries (the model's probe texts, when a store registers it)`);
 if (STORED !== 100000 || NEW !== 1000 || QUERIES !== 200 || DEPTH !== 1) notes.push(`sizes: --stored ${STORED}, --new ${NEW}, --queries ${QUERIES}, --depth ${DEPTH}`);
 say('');

@@ -15,6 +15,7 @@ import { listen, post } from './messaging';
 import { purityTable } from './purityTable';
 import { metricsLine } from './runView';
 import { installStyles } from './styles';
+import { TrendsChart } from './trendsChart';
 
 function root(): HTMLElement {
   const e = document.getElementById('app');
@@ -26,6 +27,7 @@ installStyles(app.dataset.nonce ?? '');
 
 let selected: string | null = null;
 const map = new ClusterMap((id) => select(id, true));
+let trends: TrendsChart | null = null;
 
 function select(id: string, scroll: boolean): void {
   selected = id;
@@ -42,7 +44,12 @@ function render(run: RunView): void {
   if (run.purity.length && run.labelColumn) right.append(purityTable(run, (id) => select(id, true)));
   layout.append(clusterList(run, selected, (id) => select(id, false)), right);
   app.append(layout, map.tip);
-  requestAnimationFrame(() => map.draw());
+  trends = run.trends ? new TrendsChart(run.trends, run, map.tip) : null;
+  if (trends) app.insertBefore(trends.section(), map.tip);
+  requestAnimationFrame(() => {
+    map.draw();
+    trends?.draw();
+  });
 }
 
 function showError(message: string): void {
@@ -50,5 +57,8 @@ function showError(message: string): void {
 }
 
 listen((m) => (m.type === 'run' ? render(m.run) : showError(m.message)), (reason) => showError(`Ticket Lens: the extension sent a message this view cannot read (${reason}).`));
-window.addEventListener('resize', () => map.draw());
+window.addEventListener('resize', () => {
+  map.draw();
+  trends?.draw();
+});
 post({ type: 'ready' });

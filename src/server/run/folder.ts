@@ -19,6 +19,7 @@ import { METRICS_JSON, readMetrics, writeMetrics } from './metricsJson';
 import { pauseAt } from './pausePoint';
 import { manifestText, readManifest, RUN_JSON, writeManifest } from './runJson';
 import { renderSummary, SUMMARY_MD, summaryOfRun, writeSummary } from './summaryMd';
+import { readTrends } from '../trends/trendsJson';
 
 /** The files a run is made of and a user's export must never replace. */
 export const RUN_FILES = [RUN_JSON, CLUSTERS_JSON, ASSIGNMENTS_CSV, METRICS_JSON, SUMMARY_MD] as const;
@@ -134,7 +135,7 @@ export function updateRun(dir: string, change: (run: LoadedRun) => Promise<RunCh
     if (c.clusters) files.push({ name: CLUSTERS_JSON, data: await clustersTextSliced(after.clusters) });
     if (c.assignments) files.push({ name: ASSIGNMENTS_CSV, data: await assignmentsCsv(c.assignments, !!after.manifest.input.labelColumn) });
     if (c.manifest) files.push({ name: RUN_JSON, data: manifestText(after.manifest) });
-    files.push({ name: SUMMARY_MD, data: renderSummary(summaryOfRun(after.manifest, after.clusters, await readMetrics(run.runDir))) });
+    files.push({ name: SUMMARY_MD, data: renderSummary(summaryOfRun(after.manifest, after.clusters, await readMetrics(run.runDir), await readTrends(run.runDir))) });
     await commitRunFiles(run.runDir, files);
     return after;
   });

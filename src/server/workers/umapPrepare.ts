@@ -4,7 +4,7 @@
  * and 0.5–1 s at 3–8k points (measured), so it runs as a worker task too: on the HTTP thread it was
  * the longest stall left in a cluster job.
  */
-import type { LayoutJob } from '../cluster/umap/layouts';
+import type { LayoutJob } from '../cluster/umap/layoutJob';
 import type { KnnGraph, UmapOptions } from '../cluster/types';
 import { findAB } from '../cluster/umap/curve';
 import { fuzzySimplicialSet } from '../cluster/umap/fuzzy';

@@ -12,14 +12,8 @@ import { TicketLensError } from '../../../shared/api';
 import { runTask } from '../../workers/pool';
 import { umapPrepareTask } from '../../workers/umapPrepare';
 import type { KnnGraph, UmapOptions } from '../types';
-import type { FuzzyGraph } from './fuzzy';
-import { optimizeLayout, type OptimizeOptions } from './optimize';
-
-export interface LayoutJob {
-  graph: FuzzyGraph;
-  init: Float64Array;
-  options: Omit<OptimizeOptions, 'signal' | 'onProgress'>;
-}
+import type { LayoutJob } from './layoutJob';
+import { optimizeLayout } from './optimize';
 
 export interface LayoutResult {
   layout: Float64Array;

@@ -1,7 +1,8 @@
 /** Worker-thread entry (bundled to dist/umap-worker.js): optimises one layout and posts it back. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThreadPriority } from '../../workers/priority';
-import { runLayoutJob, type LayoutJob } from './layouts';
+import type { LayoutJob } from './layoutJob';
+import { runLayoutJob } from './layouts';
 
 // A layout is a job's work: it yields the CPU to the HTTP thread and to interactive inference.
 lowerThreadPriority();
