@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { IngestResult } from '../../shared/api';
-import { cacheRoot, defaultModelDir, loadEmbedder } from '../embed';
+import { cacheRoot, defaultModelDir } from '../embed';
 import { createLogger } from '../log';
 import { defaultStoreDir, openStore, type IngestProgress, type Store } from '../store';
+import { embedderSource, ingest } from '../store/ingest';
 import { addModelOptions, type ModelFlags } from './options';
 import { createProgress } from './progress';
 
@@ -93,7 +94,8 @@ export function registerIngest(program: Command): void {
       if (!stopped) progress.stop();
       stopped = true;
     };
-    const embedder = await loadEmbedder({ modelDir: f.model ?? defaultModelDir(), device: f.device, dtype: f.dtype, cacheDir: f.cache ? cacheRoot() : undefined, log });
+    // Loaded only if a row needs a vector or the model's identity needs its probe texts.
+    const embedder = embedderSource({ modelDir: f.model ?? defaultModelDir(), device: f.device, dtype: f.dtype, cacheDir: f.cache ? cacheRoot() : undefined, log });
     let store: Store | null = null;
     const ac = new AbortController();
     const onSigint = () => {
@@ -120,7 +122,8 @@ export function registerIngest(program: Command): void {
         log,
         onWait: (owner) => log.info(`the store is in use by ${owner}; waiting for it`),
       });
-      const result = await store.ingest(
+      const result = await ingest(
+        store.engine,
         embedder,
         {
           csvPath: csv ?? null,

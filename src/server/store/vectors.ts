@@ -81,7 +81,7 @@ export interface Neighbour {
   distance: number;
 }
 
-/** pgvector ≥ 0.8 keeps scanning the index until `k` rows pass the dataset filter (older ones may return fewer). */
+/** pgvector ≥ 0.8 keeps scanning the index past ef_search until the LIMIT is met (older ones stop there). */
 async function iterativeScan(db: SqlRunner): Promise<boolean> {
   const [r] = await db.query<{ v: string | null }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'vector'`);
   const [major, minor] = (r?.v ?? '0.0').split('.').map(Number);
@@ -89,24 +89,42 @@ async function iterativeScan(db: SqlRunner): Promise<boolean> {
 }
 
 /**
+ * The k-nearest query: the HNSW index can only serve an ORDER BY over `embeddings` alone, so the
+ * subquery orders that table by distance (model filter only) and takes `limit` candidates; the join to
+ * the dataset's current tickets filters them afterwards. $1 dataset id, $2 model id, $3 vector, $4 limit.
+ */
+export const KNN_SQL = `SELECT t.ticket_id, c.distance
+  FROM (SELECT e.ticket_pk, e.content_hash, (e.embedding <=> $3::vector)::float8 AS distance
+        FROM embeddings e
+        WHERE e.model_id = $2
+        ORDER BY e.embedding <=> $3::vector
+        LIMIT $4) c
+  JOIN tickets t ON t.pk = c.ticket_pk
+  WHERE t.dataset_id = $1 AND t.content_hash = c.content_hash
+  ORDER BY c.distance, t.pk
+  LIMIT $5`;
+
+/** Candidates taken per wanted neighbour before the dataset filter; grown until k survive or none are left. */
+const OVERSAMPLE = 4;
+
+/**
  * The k stored tickets of the dataset nearest to `vector` (cosine), through the HNSW index: approximate,
- * as pgvector's HNSW is (ef_search = max(40, 2k)). `vector` is one row (dim numbers).
+ * as pgvector's HNSW is (ef_search ≥ max(40, 2k)). `vector` is one row (dim numbers).
  */
 export async function nearest(engine: SqlEngine, dataset: string, vector: Float32Array, k: number): Promise<Neighbour[]> {
   if (vector.length !== STORE_DIM) throw new TicketLensError('bad_request', `A query vector has ${vector.length} numbers; the store's have ${STORE_DIM}.`);
   const d = await requireDataset(engine, dataset, engine.where);
+  if (k <= 0) return [];
+  const text = vectorText(vector, 0, STORE_DIM);
+  const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*)::int AS n FROM embeddings WHERE model_id = $1`, [d.modelId]);
   const iterative = await iterativeScan(engine);
   return engine.transaction(async (tx) => {
-    await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.max(40, 2 * k))]);
     if (iterative) await tx.query(`SELECT set_config('hnsw.iterative_scan', 'strict_order', true)`);
-    const rows = await tx.query<{ ticket_id: string; distance: number }>(
-      `SELECT t.ticket_id, (e.embedding <=> $3::vector)::float8 AS distance
-       FROM embeddings e JOIN tickets t ON t.pk = e.ticket_pk
-       WHERE e.model_id = $2 AND t.dataset_id = $1 AND e.content_hash = t.content_hash
-       ORDER BY e.embedding <=> $3::vector
-       LIMIT $4`,
-      [d.id, d.modelId, vectorText(vector, 0, STORE_DIM), k],
-    );
-    return rows.map((r) => ({ id: r.ticket_id, distance: r.distance }));
+    for (let limit = k * OVERSAMPLE; ; limit *= 4) {
+      // The index returns at most ef_search rows per scan: it must cover the candidates asked for.
+      await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.min(1000, Math.max(40, 2 * k, limit)))]);
+      const rows = await tx.query<{ ticket_id: string; distance: number }>(KNN_SQL, [d.id, d.modelId, text, limit, k]);
+      if (rows.length >= k || limit >= n) return rows.map((r) => ({ id: r.ticket_id, distance: r.distance }));
+    }
   });
 }

@@ -11,6 +11,8 @@
  * - Bad input (a cell that is no date, two rows with one id) is found before anything is written
  *   (readRows.ts), and so is a model mismatch: a dataset's vectors are all of one model, and an
  *   ingest with another is refused naming both (`embeddingsOnly` is how a dataset moves to another).
+ * - The model is loaded only when needed (an EmbedderSource): a dataset whose recorded model hashes
+ *   include the ONNX file's, and whose rows are all stored, is re-ingested without loading it.
  * - Serialised per dataset (engine.withDatasetLock): a second ingest of it waits, then finds the first
  *   one's rows stored.
  */
@@ -20,9 +22,11 @@ import type { Embedder } from '../../embed/types';
 import type { Logger } from '../../log';
 import { createDataset, getDataset, type DatasetRow } from '../datasets';
 import type { SqlEngine } from '../engine';
+import { STORE_DIM } from '../dim';
 import { checkDim, describeModel, modelById, registerModel, sameModel, type StoredModel } from '../models';
 import { storedTickets, writeTickets, type StoredTicket, type TicketWrite } from '../tickets';
 import { buildVectorIndex, dropVectorIndex, rebuildPays, vectorIndexExists } from '../vectorIndex';
+import { isSource, type EmbedderSource } from './embedderSource';
 import { readRows, type IngestRow } from './readRows';
 
 export interface IngestProgress {
@@ -127,22 +131,33 @@ function dateSpan(rows: readonly IngestRow[]): IngestResult['dates'] {
 }
 
 /** Embeds the texts of the writes that need a vector, numbering their vectorRow in the result. */
-function embedBatch(embedder: Embedder, batch: TicketWrite[], signal?: AbortSignal): Promise<Float32Array> {
+function embedBatch(embedder: Embedder | null, batch: TicketWrite[], signal?: AbortSignal): Promise<Float32Array> {
   const texts: string[] = [];
   for (const w of batch) {
     if (w.vectorRow === null) continue;
     w.vectorRow = texts.length;
     texts.push(w.ticket.text);
   }
-  return texts.length > 0 ? embedder.embed(texts, { signal, priority: 'background' }) : Promise.resolve(new Float32Array(0));
+  // A vector is needed only if toEmbed > 0, and then the embedder was loaded.
+  return texts.length > 0 ? embedder!.embed(texts, { signal, priority: 'background' }) : Promise.resolve(new Float32Array(0));
 }
 
-export async function ingest(engine: SqlEngine, embedder: Embedder, input: IngestOptions, hooks: IngestHooks = {}): Promise<IngestResult> {
+export async function ingest(engine: SqlEngine, given: Embedder | EmbedderSource, input: IngestOptions, hooks: IngestHooks = {}): Promise<IngestResult> {
   const started = performance.now();
   const o = IngestOptions.parse(input);
   if (!o.embeddingsOnly && (o.csvPath === null || o.textColumn === null)) throw bad('An ingest reads a CSV: give its path and --text-column.');
   const name = datasetName(o);
-  checkDim(embedder);
+  const source = isSource(given) ? given : null;
+  let embedder: Embedder | null = source ? null : (given as Embedder);
+  if (embedder) checkDim(embedder);
+  const need = async (): Promise<Embedder> => {
+    if (!embedder) {
+      const e = await source!.load();
+      checkDim(e);
+      embedder = e;
+    }
+    return embedder;
+  };
   const progress = hooks.onProgress ?? (() => undefined);
 
   progress({ stage: 'reading', done: 0, total: 0 });
@@ -159,18 +174,28 @@ export async function ingest(engine: SqlEngine, embedder: Embedder, input: Inges
       const current = existing?.modelId != null ? await modelById(engine, existing.modelId) : null;
       let matched: StoredModel | null = null;
       if (current) {
-        const match = await sameModel(current, embedder);
-        if (match.same) matched = current;
-        else if (!o.embeddingsOnly) throw refuseModel(existing!, current, embedder, match.evidence);
+        // The cheap check first: the ONNX file's hash among the model's; the probe vectors need the model.
+        const hash = source ? (await source.identity()).modelHash : null;
+        if (hash !== null && current.dim === STORE_DIM && current.hashes.includes(hash)) matched = current;
+        else {
+          const e = await need();
+          const match = await sameModel(current, e);
+          if (match.same) matched = current;
+          else if (!o.embeddingsOnly) throw refuseModel(existing!, current, e, match.evidence);
+        }
       }
+      // A model row is registered from the loaded model (its probe vectors); a matched one needs none.
+      const forModel = matched ? embedder : await need();
 
       const start = await engine.transaction(async (tx) => {
         let model: StoredModel;
         if (matched) {
           model = matched;
-          if (!matched.hashes.includes(embedder.info.modelHash)) await tx.query('UPDATE embedding_models SET hashes = array_append(hashes, $2) WHERE id = $1', [matched.id, embedder.info.modelHash]);
+          if (forModel && !matched.hashes.includes(forModel.info.modelHash)) {
+            await tx.query('UPDATE embedding_models SET hashes = array_append(hashes, $2) WHERE id = $1', [matched.id, forModel.info.modelHash]);
+          }
         } else {
-          model = await registerModel(tx, embedder);
+          model = await registerModel(tx, forModel!);
         }
         const dataset =
           existing ??
@@ -192,6 +217,7 @@ export async function ingest(engine: SqlEngine, embedder: Embedder, input: Inges
       if (read) p = plan(read.rows, await storedTickets(engine, dataset.id, model.id), o.skipEmbedded);
       else p = { writes: await unembedded(engine, dataset, model.id), counts: { new: 0, updated: 0, unchanged: 0, alreadyEmbedded: 0 } };
       const toEmbed = p.writes.filter((w) => w.vectorRow !== null).length;
+      const embedWith = toEmbed > 0 ? await need() : null;
 
       let committed = 0;
       let embedded = 0;
@@ -203,18 +229,18 @@ export async function ingest(engine: SqlEngine, embedder: Embedder, input: Inges
           if (rebuildPays(engine, toEmbed, n) && (await vectorIndexExists(engine))) await dropVectorIndex(engine);
         }
         progress({ stage: 'embedding', done: 0, total: p.writes.length, batches: { done: 0, total: batches.length } });
-        let pending = batches.length > 0 ? embedBatch(embedder, batches[0], hooks.signal) : null;
+        let pending = batches.length > 0 ? embedBatch(embedWith, batches[0], hooks.signal) : null;
         for (let b = 0; b < batches.length; b++) {
           const vectors = await pending!;
           // The next batch embeds (onnxruntime's threads) while this one is written (the database's).
-          pending = b + 1 < batches.length ? embedBatch(embedder, batches[b + 1], hooks.signal) : null;
+          pending = b + 1 < batches.length ? embedBatch(embedWith, batches[b + 1], hooks.signal) : null;
           pending?.catch(() => undefined); // awaited next turn; a failure here must not go unhandled meanwhile
           await engine.transaction(async (tx) => {
             await writeTickets(tx, dataset.id, model.id, batches[b], vectors);
             await tx.query('UPDATE ingests SET counts = $2::jsonb WHERE id = $1', [ingestId, JSON.stringify({ committed: committed + batches[b].length })]);
           });
           committed += batches[b].length;
-          embedded += vectors.length / embedder.info.dim;
+          embedded += vectors.length / STORE_DIM;
           progress({ stage: 'embedding', done: committed, total: p.writes.length, batches: { done: b + 1, total: batches.length } });
           if (hooks.signal?.aborted) throw new TicketLensError('job_cancelled', 'The ingest was cancelled.');
         }
@@ -246,6 +272,8 @@ export async function ingest(engine: SqlEngine, embedder: Embedder, input: Inges
         const [{ n }] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM tickets WHERE dataset_id = $1', [dataset.id]);
         return n;
       });
+      // The planner needs row counts to choose the HNSW index for knn, and PGlite never analyzes on its own.
+      if (committed > 0 || start.resumed) await engine.exec('ANALYZE tickets, embeddings');
 
       return {
         dataset: name,
