@@ -2,8 +2,6 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../errorMessage';
 
-export { errorMessage } from '../errorMessage';
-
 export function showError(log: vscode.LogOutputChannel, doing: string, err: unknown): void {
   const message = errorMessage(err);
   log.error(`${doing}: ${message}`);

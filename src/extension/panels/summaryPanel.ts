@@ -10,7 +10,8 @@ import { topLevelPath } from '../../shared/clusterPath';
 import { MetricsFile, type LoadedRun } from '../../shared/run';
 import { TRENDS_JSON, TrendsFile } from '../../shared/trends';
 import { WebviewToHost, type HostToWebview, type RunView } from '../../shared/webviewProtocol';
-import { errorMessage, showError } from '../commands/showError';
+import { showError } from '../commands/showError';
+import { errorMessage } from '../errorMessage';
 import type { Ctx } from '../ctx';
 
 export class SummaryPanel {

@@ -79,7 +79,7 @@ function trendsSection(t: TrendsFile): string[] {
   if (t.emerging.length === 0) out.push('None.', '');
   for (const e of t.emerging.slice(0, 10)) {
     const when = e.first && e.last ? `, ${day(e.first)} to ${day(e.last)}` : '';
-    out.push(`#### ${text(e.id)} — ${oneLine(e.keywords.slice(0, 4).map((k) => k.term).join(', '))}`, '', `${e.size} tickets${when}.`, '');
+    out.push(`#### ${text(e.id)} — ${oneLine(keywordName(e))}`, '', `${e.size} tickets${when}.`, '');
     for (const ex of e.examples.slice(0, 3)) out.push(`- ${ex.row !== null ? `row ${ex.row}: ` : ''}“${oneLine(ex.text)}”`);
     out.push('');
   }

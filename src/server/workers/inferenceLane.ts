@@ -19,9 +19,8 @@
  * From the sources (tests) there is no worker bundle: both lanes then run on the calling thread,
  * through one shared handler, with the same queueing and merging.
  */
-import { existsSync } from 'node:fs';
+import { bundledScript } from './bundledScript';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, TicketLensError } from '../../shared/api';
 import type { EngineInfo, EngineSpec } from '../embed/engine';
@@ -356,16 +355,7 @@ export class Lane {
   }
 }
 
-let script: string | null | undefined;
-
-/** The bundled thread entry beside the bundle running this code (dist/); none from the sources. */
-function workerScript(): string | null {
-  if (script === undefined) {
-    const c = join(__dirname, 'inference-worker.js');
-    script = existsSync(c) ? c : null;
-  }
-  return script;
-}
+const workerScript = () => bundledScript('inference-worker.js');
 
 const lanes = new Map<Priority, Lane>();
 let inline: InlineExecutor | null = null;

@@ -5,8 +5,7 @@
  * Cancelling terminates the thread: V8 stops it mid-loop, so a cancel takes effect at once whatever
  * the task is doing, and no task needs to poll a flag.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { bundledScript } from './bundledScript';
 import { Worker } from 'node:worker_threads';
 import { ErrorCode, TicketLensError } from '../../shared/api';
 import type { CpuTask } from './task';
@@ -36,19 +35,7 @@ const MAX_IDLE = 2;
 
 const idle: Worker[] = [];
 let nextId = 1;
-let script: string | null | undefined;
-
-/**
- * The bundled worker sits beside the bundle that runs this code (dist/cli.js). From sources (tests)
- * there is none, and a dist/ from an older build must not be picked up, so tasks then run inline.
- */
-function workerScript(): string | null {
-  if (script === undefined) {
-    const c = join(__dirname, 'cpu-worker.js');
-    script = existsSync(c) ? c : null;
-  }
-  return script;
-}
+const workerScript = () => bundledScript('cpu-worker.js');
 
 /** True when tasks run in worker threads here (the built server), false when they run inline. */
 export function usesWorkers(): boolean {

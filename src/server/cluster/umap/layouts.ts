@@ -5,8 +5,7 @@
  * time of one. Each layout is seeded on its own, so the result is bit-identical whether it ran in a
  * worker or inline (the fallback when the bundled worker script is absent, e.g. tests from source).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { bundledScript } from '../../workers/bundledScript';
 import { Worker } from 'node:worker_threads';
 import { TicketLensError } from '../../../shared/api';
 import { runTask } from '../../workers/pool';
@@ -23,15 +22,8 @@ export interface LayoutResult {
 /** Stage timings (ms) for benchmarks: 'graph', 'init', 'optimize <d>-d'. */
 export type StageTimer = (stage: string, ms: number) => void;
 
-/**
- * The bundled worker sits beside the bundle that runs this code (dist/cli.js, dist/bench.js). From
- * sources (tests) there is none — and a dist/ from an older build must not be picked up — so the
- * layouts then run inline, one after the other, with the same results.
- */
-function workerScript(): string | null {
-  const c = join(__dirname, 'umap-worker.js');
-  return existsSync(c) ? c : null;
-}
+/** Without the bundled worker (running from sources) the layouts run inline, one after the other. */
+const workerScript = () => bundledScript('umap-worker.js');
 
 export function runLayoutJob(job: LayoutJob, signal?: AbortSignal): LayoutResult {
   const t = performance.now();

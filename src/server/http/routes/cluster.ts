@@ -2,11 +2,10 @@
  * Cluster routes: start a run (a job), and load, edit, predict with and export an existing run folder.
  * Run files are read and written only through server/run/, which validates them against the contract.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ClusterRequest, CsvPreview, CsvPreviewRequest, ExportLabelsRequest, ExportLabelsResult, JobInfo, LoadedRun, PredictRequest, PredictResponse, RunDirRequest, RunEditRequest, RunEditResult, RunPoints, TicketLensError } from '../../../shared/api';
 import { clipText } from '../../data/clipText';
 import { previewCsv } from '../../data/csv';
-import { checkOutputFile, RUN_FOLDER_OUTPUT } from '../../data/outputs';
 import { applyEdits } from '../../cluster/edits';
 import { exportReviewedLabels } from '../../cluster/exportLabels';
 import { adapterSpace } from '../../cluster/adapterSpace';
@@ -14,7 +13,7 @@ import { compareEmbedding } from '../../embed/identity';
 import { runClusterPipeline } from '../../cluster/pipeline';
 import { predictClusters } from '../../cluster/predict';
 import { readAssignments } from '../../run/assignmentsCsv';
-import { checkOutDir, defaultRunDir, loadRun, RUN_FILES, withRunRead } from '../../run/folder';
+import { checkOutDir, defaultRunDir, loadRun, withRunRead } from '../../run/folder';
 import { defineRoute } from '../route';
 
 export const clusterRoutes = [
@@ -130,14 +129,8 @@ export const clusterRoutes = [
     response: ExportLabelsResult,
     async handler({ body }, ctx) {
       await ctx.paths.runFolder(body.runDir);
-      if (body.outPath) {
-        await ctx.paths.output(body.outPath);
-        const run = await loadRun(body.runDir);
-        await checkOutputFile(resolve(body.outPath), [
-          { path: run.manifest.input.path, what: "the run's input CSV" },
-          ...RUN_FILES.map((f) => ({ path: join(run.runDir, f), what: `the run's own ${f}` })),
-        ], { replaces: RUN_FOLDER_OUTPUT });
-      }
+      // exportReviewedLabels applies the output rule itself (input and run files by device and inode).
+      if (body.outPath) await ctx.paths.output(body.outPath);
       return exportReviewedLabels(body);
     },
   }),
