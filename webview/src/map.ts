@@ -3,6 +3,7 @@
  * cursor, hover shows the ticket (as text), click selects its top-level cluster.
  */
 import type { RunView } from '../../src/shared/webviewProtocol';
+import { prepareCanvas } from './canvas';
 import { pointAlpha, pointColour } from './colours';
 import { el } from './dom';
 import { boundsOf, IDENTITY, nearestPoint, paintOrder, panBy, project, zoomAt, type Bounds, type View } from './mapGeometry';
@@ -55,13 +56,9 @@ export class ClusterMap {
   draw(): void {
     const run = this.run;
     if (!run) return;
-    const g = this.canvas.getContext('2d');
-    if (!g) return;
-    const dpr = window.devicePixelRatio || 1;
-    const rect = this.canvas.getBoundingClientRect();
-    this.canvas.width = rect.width * dpr;
-    this.canvas.height = rect.height * dpr;
-    g.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    const prepared = prepareCanvas(this.canvas);
+    if (!prepared) return;
+    const { g, dpr } = prepared;
     const sel = selectedTopIndex(topClusters(run), this.selected);
     const p = run.points;
     for (const i of this.order) {

@@ -4,8 +4,10 @@
  * window against the one before, and the emerging topics with example tickets. Drawn by hand like the
  * map (no charting library, nothing the CSP would have to allow); every name and ticket is textContent.
  */
+import { keywordName } from '../../src/shared/clusterName';
 import type { TrendSeries, TrendsFile } from '../../src/shared/trends';
 import type { RunView } from '../../src/shared/webviewProtocol';
+import { prepareCanvas } from './canvas';
 import { PALETTE } from './colours';
 import { el } from './dom';
 import { bucketAt, chartSeries, labelledBuckets, niceMax, toScreen, type Frame } from './trendsGeometry';
@@ -64,7 +66,7 @@ export class TrendsChart {
     if (t.emerging.length === 0) box.append(el('div', { class: 'kw' }, `No group of at least ${t.minTopicSize} new tickets far from every cluster.`));
     for (const e of t.emerging.slice(0, 5)) {
       const d = el('div', { class: 'cluster' });
-      d.append(el('div', {}, `${e.keywords.slice(0, 4).map((k) => k.term).join(', ')} — ${e.size} tickets${e.first && e.last ? `, ${e.first.slice(0, 10)} to ${e.last.slice(0, 10)}` : ''}`));
+      d.append(el('div', {}, `${keywordName(e)} — ${e.size} tickets${e.first && e.last ? `, ${e.first.slice(0, 10)} to ${e.last.slice(0, 10)}` : ''}`));
       for (const ex of e.examples.slice(0, EXAMPLES_SHOWN)) d.append(el('div', { class: 'ex' }, ex.text));
       box.append(d);
     }
@@ -72,17 +74,13 @@ export class TrendsChart {
   }
 
   draw(): void {
-    const g = this.canvas.getContext('2d');
-    if (!g) return;
-    const dpr = window.devicePixelRatio || 1;
-    const rect = this.canvas.getBoundingClientRect();
-    this.canvas.width = rect.width * dpr;
-    this.canvas.height = rect.height * dpr;
+    const prepared = prepareCanvas(this.canvas);
+    if (!prepared) return;
+    const { g, dpr } = prepared;
     const buckets = this.trends.buckets;
     const yMax = niceMax(Math.max(1, ...this.series.flatMap((s) => s.counts)));
     const f: Frame = { width: this.canvas.width, height: this.canvas.height, margin: { l: 40 * dpr, r: 12 * dpr, t: 10 * dpr, b: 22 * dpr }, buckets: buckets.length, yMax };
     this.frame = f;
-    g.clearRect(0, 0, f.width, f.height);
     const fg = themeColour('--vscode-descriptionForeground', '#888');
     g.font = `${11 * dpr}px sans-serif`;
     g.fillStyle = fg;

@@ -7,10 +7,12 @@ import { assignStore } from '../assign/assignStore';
 import { checkOutputFile } from '../data/outputs';
 import { cacheRoot, defaultModelDir, loadEmbedder } from '../embed';
 import { createLogger } from '../log';
-import { defaultStoreDir, openStore, type Store } from '../store';
+import { defaultStoreDir, type Store } from '../store';
 import { dayStart } from '../store/ingest/dates';
 import { addModelOptions, type ModelFlags } from './options';
 import { createProgress } from './progress';
+import { cancelOnSigint } from './cancelOnSigint';
+import { openCliStore } from './openCliStore';
 
 interface AssignFlags extends ModelFlags {
   csv?: string;
@@ -73,12 +75,7 @@ export function registerAssign(program: Command): void {
     const log = createLogger(f.quiet ? 'warn' : 'info');
     const progress = createProgress({ quiet: f.quiet });
     const embedder = await loadEmbedder({ modelDir: f.model ?? defaultModelDir(), device: f.device, dtype: f.dtype, cacheDir: f.cache ? cacheRoot() : undefined, log });
-    const ac = new AbortController();
-    const onSigint = () => {
-      process.stderr.write('\ncancelling…\n');
-      ac.abort();
-    };
-    process.once('SIGINT', onSigint);
+    const cancel = cancelOnSigint();
     let stage = '';
     const onProgress = (p: AssignProgress) => {
       if (p.stage !== stage) {
@@ -89,15 +86,12 @@ export function registerAssign(program: Command): void {
     };
     let store: Store | null = null;
     try {
-      const deps = { embedder, log, signal: ac.signal, progress: onProgress };
+      const deps = { embedder, log, signal: cancel.signal, progress: onProgress };
       let result: AssignResult;
       if (out) {
         result = await assignCsv({ runDir, csvPath: f.csv!, textColumn: f.textColumn!, idColumn: f.idColumn ?? null, dateColumn: f.dateColumn ?? null, outPath: out }, deps);
       } else {
-        store = await openStore(database ? { url: database } : { dir: typeof f.store === 'string' ? f.store : defaultStoreDir() }, {
-          log,
-          onWait: (owner) => log.info(`the store is in use by ${owner}; waiting for it`),
-        });
+        store = await openCliStore(database ? { url: database } : { dir: typeof f.store === 'string' ? f.store : defaultStoreDir() }, log);
         const r = await assignStore(store, { runDir, dataset: f.dataset ?? null, since: f.since ? dayStart(f.since) : null }, deps);
         const { rows: _rows, ...rest } = r;
         result = rest;
@@ -106,7 +100,7 @@ export function registerAssign(program: Command): void {
       process.stdout.write(f.json ? `${JSON.stringify(result)}\n` : report(result));
     } finally {
       progress.stop();
-      process.off('SIGINT', onSigint);
+      cancel.stop();
       await store?.close();
       await embedder.dispose();
     }

@@ -6,12 +6,14 @@ import { runClusterPipeline, type PipelineInput } from '../cluster/pipeline';
 import { checkOutDir, defaultRunDir } from '../run/folder';
 import { cacheRoot, defaultModelDir, loadEmbedder, type Embedder } from '../embed';
 import { createLogger, type Logger } from '../log';
-import { defaultStoreDir, openStore } from '../store';
+import { defaultStoreDir } from '../store';
 import { DAY_MS, dayStart } from '../store/ingest/dates';
 import { describeModel, modelById, sameModel } from '../store/models';
 import { requireDataset } from '../store/vectors';
 import { addModelOptions, type ModelFlags } from './options';
 import { createProgress } from './progress';
+import { cancelOnSigint } from './cancelOnSigint';
+import { openCliStore } from './openCliStore';
 
 interface ClusterFlags extends ModelFlags {
   textColumn?: string;
@@ -45,7 +47,7 @@ const day = (name: string) => (v: string) => {
 type StoredInput = Pick<PipelineInput, 'csvPath' | 'textColumn'> & { stored: NonNullable<PipelineInput['stored']>; dataset: string };
 
 async function readStored(where: StoreLocation, f: ClusterFlags, e: Embedder, log: Logger): Promise<StoredInput> {
-  const store = await openStore(where, { log, onWait: (owner) => log.info(`the store is in use by ${owner}; waiting for it`) });
+  const store = await openCliStore(where, log);
   try {
     let name = f.dataset;
     if (name === undefined) {
@@ -166,12 +168,7 @@ export function registerCluster(program: Command): void {
       throw err;
     }
     const progress = createProgress({ quiet: f.quiet });
-    const ac = new AbortController();
-    const onSigint = () => {
-      process.stderr.write('\ncancelling…\n');
-      ac.abort();
-    };
-    process.once('SIGINT', onSigint);
+    const cancel = cancelOnSigint();
     let stage = '';
     try {
       const r = await runClusterPipeline(
@@ -179,7 +176,7 @@ export function registerCluster(program: Command): void {
         {
           embedder,
           log,
-          signal: ac.signal,
+          signal: cancel.signal,
           progress: (p) => {
             if (p.stage !== stage) {
               stage = p.stage;
@@ -204,7 +201,7 @@ export function registerCluster(program: Command): void {
       process.stdout.write(`run folder: ${r.runDir}\n`);
     } finally {
       progress.stop();
-      process.off('SIGINT', onSigint);
+      cancel.stop();
       await embedder.dispose();
     }
   });

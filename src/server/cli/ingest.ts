@@ -2,10 +2,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { IngestResult } from '../../shared/api';
 import { cacheRoot, defaultModelDir } from '../embed';
 import { createLogger } from '../log';
-import { defaultStoreDir, openStore, type IngestProgress, type Store } from '../store';
+import { defaultStoreDir, type IngestProgress, type Store } from '../store';
 import { embedderSource, ingest } from '../store/ingest';
 import { addModelOptions, type ModelFlags } from './options';
 import { createProgress } from './progress';
+import { cancelOnSigint } from './cancelOnSigint';
+import { openCliStore } from './openCliStore';
 
 interface IngestFlags extends ModelFlags {
   textColumn?: string;
@@ -97,12 +99,7 @@ export function registerIngest(program: Command): void {
     // Loaded only if a row needs a vector or the model's identity needs its probe texts.
     const embedder = embedderSource({ modelDir: f.model ?? defaultModelDir(), device: f.device, dtype: f.dtype, cacheDir: f.cache ? cacheRoot() : undefined, log });
     let store: Store | null = null;
-    const ac = new AbortController();
-    const onSigint = () => {
-      process.stderr.write('\ncancelling after the current batch…\n');
-      ac.abort();
-    };
-    process.once('SIGINT', onSigint);
+    const cancel = cancelOnSigint('cancelling after the current batch…');
     let stage = '';
     const onProgress = (p: IngestProgress) => {
       // A terminal's bar has nothing to count while the file is read.
@@ -118,10 +115,7 @@ export function registerIngest(program: Command): void {
       }
     };
     try {
-      store = await openStore(database ? { url: database } : { dir: f.store ?? defaultStoreDir() }, {
-        log,
-        onWait: (owner) => log.info(`the store is in use by ${owner}; waiting for it`),
-      });
+      store = await openCliStore(database ? { url: database } : { dir: f.store ?? defaultStoreDir() }, log);
       const result = await ingest(
         store.engine,
         embedder,
@@ -139,14 +133,14 @@ export function registerIngest(program: Command): void {
           embeddingsOnly: Boolean(f.embeddingsOnly),
           skipEmbedded: Boolean(f.skipEmbedded),
         },
-        { log, signal: ac.signal, onProgress },
+        { log, signal: cancel.signal, onProgress },
       );
       stopProgress();
       for (const w of result.warnings) log.warn(w);
       process.stdout.write(f.json ? `${JSON.stringify(result)}\n` : summary(result));
     } finally {
       stopProgress();
-      process.off('SIGINT', onSigint);
+      cancel.stop();
       await store?.close();
       await embedder.dispose();
     }

@@ -1,17 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { TRENDS_JSON, TrendBucket, TrendsFile, type TrendsFile as Trends } from '../../shared/api';
+import { keywordName, TRENDS_JSON, TrendBucket, TrendsFile, type TrendsFile as Trends } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
 import { checkOutputFile, type OwnOutput } from '../data/outputs';
 import { cacheRoot, defaultModelDir, loadEmbedder, type Embedder } from '../embed';
 import { createLogger } from '../log';
-import { defaultStoreDir, openStore, type Store } from '../store';
+import { defaultStoreDir, type Store } from '../store';
 import { dayStart, DAY_MS } from '../store/ingest/dates';
 import { DEFAULT_TREND_OPTIONS } from '../trends/build';
 import { computeTrends, saveTrends } from '../trends/trends';
 import { trendsText } from '../trends/trendsJson';
 import { addModelOptions, type ModelFlags } from './options';
+import { cancelOnSigint } from './cancelOnSigint';
+import { openCliStore } from './openCliStore';
 
 interface TrendsFlags extends ModelFlags {
   dateColumn?: string;
@@ -64,7 +66,7 @@ function report(t: Trends, where: string): string {
     if (t.growth.length === 0) lines.push('  (none)');
   }
   lines.push(`emerging topics (new tickets far from every cluster, ≥ ${t.minTopicSize} alike): ${t.emerging.length}`);
-  for (const e of t.emerging.slice(0, 10)) lines.push(`  ${e.id.padEnd(12)} ${String(e.size).padStart(6)} tickets  ${e.keywords.slice(0, 4).map((k) => k.term).join(', ')}`);
+  for (const e of t.emerging.slice(0, 10)) lines.push(`  ${e.id.padEnd(12)} ${String(e.size).padStart(6)} tickets  ${keywordName(e)}`);
   lines.push(`written to ${where}`);
   return `${lines.join('\n')}\n`;
 }
@@ -99,18 +101,10 @@ export function registerTrends(program: Command): void {
     // Loaded only if emerging topics need texts embedded.
     const loaded: { embedder: Promise<Embedder> | null } = { embedder: null };
     let store: Store | null = null;
-    const ac = new AbortController();
-    const onSigint = () => {
-      process.stderr.write('\ncancelling…\n');
-      ac.abort();
-    };
-    process.once('SIGINT', onSigint);
+    const cancel = cancelOnSigint();
     try {
       if (f.store !== undefined || f.database !== undefined) {
-        store = await openStore(database ? { url: database } : { dir: typeof f.store === 'string' ? f.store : defaultStoreDir() }, {
-          log,
-          onWait: (owner) => log.info(`the store is in use by ${owner}; waiting for it`),
-        });
+        store = await openCliStore(database ? { url: database } : { dir: typeof f.store === 'string' ? f.store : defaultStoreDir() }, log);
       }
       const trends = await computeTrends(
         {
@@ -122,7 +116,7 @@ export function registerTrends(program: Command): void {
         },
         {
           log,
-          signal: ac.signal,
+          signal: cancel.signal,
           embedder: () => (loaded.embedder ??= loadEmbedder({ modelDir: f.model ?? defaultModelDir(), device: f.device, dtype: f.dtype, cacheDir: f.cache ? cacheRoot() : undefined, log })),
         },
       );
@@ -130,7 +124,7 @@ export function registerTrends(program: Command): void {
       if (out) await writeFileAtomic(out, trendsText(trends));
       process.stdout.write(f.json ? `${JSON.stringify(trends)}\n` : report(trends, out ? `${runTrends} and ${out}` : runTrends));
     } finally {
-      process.off('SIGINT', onSigint);
+      cancel.stop();
       await store?.close();
       if (loaded.embedder) await (await loaded.embedder).dispose();
     }

@@ -20,11 +20,10 @@
  * explanation's variants (one per word) are kept in a small in-memory LRU instead, so one-off texts
  * neither fill the disk nor evict a CSV's vectors there.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { TicketLensError, type Device, type Dtype } from '../../shared/api';
 import { clipText } from '../data/clipText';
+import { sha256File } from '../data/sha256File';
 import type { Logger } from '../log';
 import { inferenceLane, type EngineRef, type Lane } from '../workers/inferenceLane';
 import { EmbeddingCache, textKey, type CacheStats } from './cache';
@@ -43,16 +42,6 @@ export interface LoadEmbedderOptions {
   /** Threads for onnxruntime (default: all cores). */
   threads?: number;
   log?: Logger;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 /** Vectors of unpersisted texts held in memory: 4,096 × 384 floats is 6 MiB. */

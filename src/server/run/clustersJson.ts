@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { ClustersFile, RUN_FORMAT_VERSION, type ClusterRecord } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
-import { jsonText, readJsonFile } from './jsonFile';
+import { readJsonFile } from './jsonFile';
 
 export const CLUSTERS_JSON = 'clusters.json';
 
@@ -10,18 +10,14 @@ export async function readClusters(dir: string): Promise<ClusterRecord[]> {
   return (await readJsonFile(join(dir, CLUSTERS_JSON), ClustersFile)).clusters;
 }
 
-export function clustersText(clusters: ClusterRecord[]): string {
-  return jsonText({ version: RUN_FORMAT_VERSION, clusters } satisfies ClustersFile, false);
-}
-
 /** Clusters stringified per slice, with a turn of the event loop between slices (centroids make the file MBs). */
 const SLICE_CLUSTERS = 50;
 
 /**
- * clustersText, byte for byte, without holding the thread for the whole file: JSON.stringify of
- * {version, clusters} is the head, each cluster's JSON joined by commas, and the tail.
+ * The file's text, as JSON.stringify of {version, clusters} would write it, built a slice of clusters
+ * at a time so a large run does not hold the thread for the whole file.
  */
-export async function clustersTextSliced(clusters: readonly ClusterRecord[]): Promise<string> {
+export async function clustersText(clusters: readonly ClusterRecord[]): Promise<string> {
   const parts: string[] = [];
   for (let start = 0; start < clusters.length; start += SLICE_CLUSTERS) {
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
@@ -31,5 +27,5 @@ export async function clustersTextSliced(clusters: readonly ClusterRecord[]): Pr
 }
 
 export async function writeClusters(dir: string, clusters: ClusterRecord[]): Promise<void> {
-  await writeFileAtomic(join(dir, CLUSTERS_JSON), await clustersTextSliced(clusters));
+  await writeFileAtomic(join(dir, CLUSTERS_JSON), await clustersText(clusters));
 }

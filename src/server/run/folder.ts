@@ -5,13 +5,13 @@
  * run's lock (lock.ts) and commit all their files in one step (commit.ts); every read under the same
  * lock first finishes or discards an update a crash interrupted.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RUN_FORMAT_VERSION, TicketLensError, type AssignmentRow, type ClusterRecord, type EmbeddingFingerprint, type Evaluation, type LoadedRun, type MetricsFile, type RunManifest, type SweepRow } from '../../shared/api';
 import { removeLeftovers, writeDirAtomic } from '../data/atomic';
+import { sha256File } from '../data/sha256File';
 import { ASSIGNMENTS_CSV, assignmentsCsv, writeAssignments } from './assignmentsCsv';
-import { CLUSTERS_JSON, clustersTextSliced, readClusters, writeClusters } from './clustersJson';
+import { CLUSTERS_JSON, clustersText, readClusters, writeClusters } from './clustersJson';
 import { commitRunFiles, recoverRun, type RunFile } from './commit';
 import { withRunLock } from './lock';
 import { writeMaps } from './mapPng';
@@ -35,16 +35,6 @@ export interface RunContent {
   sweep: SweepRow[] | null;
   title: string;
   signal?: AbortSignal;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((res, rej) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('end', () => res(h.digest('hex')))
-      .on('error', rej);
-  });
 }
 
 export function defaultRunDir(csvPath: string, cwd = process.cwd(), now = new Date()): string {
@@ -132,7 +122,7 @@ export function updateRun(dir: string, change: (run: LoadedRun) => Promise<RunCh
     const c = await change(run);
     const after: LoadedRun = { runDir: run.runDir, manifest: c.manifest ?? run.manifest, clusters: c.clusters ?? run.clusters };
     const files: RunFile[] = [];
-    if (c.clusters) files.push({ name: CLUSTERS_JSON, data: await clustersTextSliced(after.clusters) });
+    if (c.clusters) files.push({ name: CLUSTERS_JSON, data: await clustersText(after.clusters) });
     if (c.assignments) files.push({ name: ASSIGNMENTS_CSV, data: await assignmentsCsv(c.assignments, !!after.manifest.input.labelColumn) });
     if (c.manifest) files.push({ name: RUN_JSON, data: manifestText(after.manifest) });
     files.push({ name: SUMMARY_MD, data: renderSummary(summaryOfRun(after.manifest, after.clusters, await readMetrics(run.runDir), await readTrends(run.runDir))) });

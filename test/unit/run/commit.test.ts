@@ -9,12 +9,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RUN_FORMAT_VERSION, type ClusterRecord, type RunManifest } from '../../../src/shared/api';
+import type { ClusterRecord } from '../../../src/shared/api';
 import { STAGING_DIR, writeDirAtomic } from '../../../src/server/data/atomic';
 import { clustersText } from '../../../src/server/run/clustersJson';
 import { COMMIT_JOURNAL } from '../../../src/server/run/commit';
 import { loadRun, updateRun } from '../../../src/server/run/folder';
 import { manifestText } from '../../../src/server/run/runJson';
+import { runManifest } from '../../support/runManifest';
 
 /** The pid of a process that has exited: what a killed writer's temporary names carry. */
 const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
@@ -34,29 +35,19 @@ function cluster(id: string, label: string | null = null): ClusterRecord {
 }
 
 /** A minimal run folder: run.json and clusters.json. */
-function makeRun(clusters: ClusterRecord[]): string {
+async function makeRun(clusters: ClusterRecord[]): Promise<string> {
   const dir = join(mkdtempSync(join(tmpdir(), 'tl-commit-')), '.ticket-lens', 'runs', 'r1');
   mkdirSync(dir, { recursive: true });
-  const manifest: RunManifest = {
-    version: RUN_FORMAT_VERSION,
-    id: 'r1',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    input: { path: '/data/t.csv', sha256: 'ab'.repeat(32), rows: 10, textColumn: 'text', labelColumn: null },
-    model: { id: 'm', hash: 'cd'.repeat(32) },
-    params: {},
-    timings: {},
-    labelling: { state: 'none', model: null, usage: null },
-  };
-  writeFileSync(join(dir, 'run.json'), manifestText(manifest));
-  writeFileSync(join(dir, 'clusters.json'), clustersText(clusters));
+  writeFileSync(join(dir, 'run.json'), manifestText(runManifest('r1', { path: '/data/t.csv', rows: 10 })));
+  writeFileSync(join(dir, 'clusters.json'), await clustersText(clusters));
   writeFileSync(join(dir, 'summary.md'), 'old summary\n');
   return dir;
 }
 
 describe('an update interrupted by a crash', () => {
   it('committed (journal in place) and applied part-way: the next read finishes it', async () => {
-    const dir = makeRun([cluster('root.0'), cluster('root.1')]);
-    const newClusters = clustersText([cluster('root.0', 'renamed')]);
+    const dir = await makeRun([cluster('root.0'), cluster('root.1')]);
+    const newClusters = await clustersText([cluster('root.0', 'renamed')]);
     writeFileSync(join(dir, `.clusters.json.tx-${deadPid}-${hex}`), newClusters);
     writeFileSync(join(dir, `.summary.md.tx-${deadPid}-${hex}`), 'new summary\n');
     writeFileSync(join(dir, COMMIT_JOURNAL), JSON.stringify({ pid: deadPid, files: [{ name: 'clusters.json', staged: `.clusters.json.tx-${deadPid}-${hex}` }, { name: 'summary.md', staged: `.summary.md.tx-${deadPid}-${hex}` }] }));
@@ -70,12 +61,12 @@ describe('an update interrupted by a crash', () => {
   });
 
   it('staged but not committed: the old run stays and the staged files go; a live writer\'s are left alone', async () => {
-    const dir = makeRun([cluster('root.0'), cluster('root.1')]);
+    const dir = await makeRun([cluster('root.0'), cluster('root.1')]);
     const before = readFileSync(join(dir, 'clusters.json'), 'utf8');
-    writeFileSync(join(dir, `.clusters.json.tx-${deadPid}-${hex}`), clustersText([]));
+    writeFileSync(join(dir, `.clusters.json.tx-${deadPid}-${hex}`), await clustersText([]));
     writeFileSync(join(dir, `.summary.md.tx-${deadPid}-${hex}.tmp-${deadPid}-${hex}`), 'half-written');
     const live = `.clusters.json.tx-${process.pid}-${hex}`;
-    writeFileSync(join(dir, live), clustersText([]));
+    writeFileSync(join(dir, live), await clustersText([]));
 
     const run = await loadRun(dir);
     expect(run.clusters.map((c) => c.id)).toEqual(['root.0', 'root.1']);
@@ -84,7 +75,7 @@ describe('an update interrupted by a crash', () => {
   });
 
   it("a killed job's half-built run folder is never where runs are listed, and is removed by the next load beside it", async () => {
-    const dir = makeRun([cluster('root.0')]);
+    const dir = await makeRun([cluster('root.0')]);
     const runs = join(dir, '..');
     const ws = join(runs, '..', '..');
     // What writeDirAtomic leaves when its process dies mid-build (run.json written first)...
@@ -113,7 +104,7 @@ describe('an update interrupted by a crash', () => {
 
 describe('concurrent updates of one run', () => {
   it('are serialised by the run lock: twenty read-modify-writes at once lose none', async () => {
-    const dir = makeRun([cluster('root.0', '')]);
+    const dir = await makeRun([cluster('root.0', '')]);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         updateRun(dir, async (run) => {

@@ -1,6 +1,10 @@
 /** The two engines every store test runs on: a fresh embedded store folder, or a fresh database on a real server. */
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { StoreLocation } from '../../../src/shared/api';
+import { loadEmbedder, type Embedder } from '../../../src/server/embed';
+import { openStore, type Store } from '../../../src/server/store';
+import { modelDir } from '../../support/model';
 import { startPostgres, type PgServer } from '../../support/postgres';
 import { tempDir } from './fixtures';
 
@@ -40,4 +44,30 @@ export function storeEngines(): Engines {
     },
     server,
   };
+}
+
+/**
+ * Registers the file-level hooks of a test that needs the real model: loads it while the engines start,
+ * and disposes of both after. `loaded` receives the embedder.
+ */
+export function useModelAndEngines(engines: Engines, loaded: (embedder: Embedder) => void): void {
+  let embedder: Embedder | undefined;
+  beforeAll(async () => {
+    [embedder] = await Promise.all([loadEmbedder({ modelDir: modelDir(), device: 'cpu' }), engines.setup()]);
+    loaded(embedder);
+  }, 180_000);
+  afterAll(async () => {
+    await embedder?.dispose();
+    await engines.teardown();
+  });
+}
+
+/** Registers hooks (inside a describe) that open a new, empty store on the engine and close it after; `opened` receives it. */
+export function useFreshStore(eng: EngineUnderTest, tag: string, opened: (store: Store) => void): void {
+  let store: Store | undefined;
+  beforeAll(async () => {
+    store = await openStore(await eng.fresh(tag));
+    opened(store);
+  }, 120_000);
+  afterAll(() => store?.close());
 }

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../../src/server/store/ingest';
 import { embedderSource } from '../../../src/server/store/ingest/embedderSource';
-import { openStore, type Store } from '../../../src/server/store';
+import type { Store } from '../../../src/server/store';
 import { modelDir } from '../../support/model';
-import { storeEngines } from './engines';
+import { storeEngines, useFreshStore } from './engines';
 import { sampleTickets, tempDir, writeTickets } from './fixtures';
 
 const engines = storeEngines();
@@ -32,10 +32,7 @@ async function ingestCounting(store: Store, csv: string) {
 
 describe.each(engines.list)('lazy model load on $name', (eng) => {
   let store: Store;
-  beforeAll(async () => {
-    store = await openStore(await eng.fresh('lazy'));
-  }, 120_000);
-  afterAll(() => store?.close());
+  useFreshStore(eng, 'lazy', (s) => (store = s));
 
   it('loads the model for a new dataset, not for the same file again, and again for an edited row', async () => {
     const csv = writeTickets(dir, `t-${eng.kind}.csv`, tickets);

@@ -5,11 +5,11 @@
  * stored vectors the embedder's own (read back whole and through the HNSW index).
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEmbedder, type Embedder } from '../../../src/server/embed';
 import { openStore, type Store } from '../../../src/server/store';
 import { dot, modelDir } from '../../support/model';
-import { storeEngines } from './engines';
+import { storeEngines, useFreshStore, useModelAndEngines } from './engines';
 import { sampleTickets, tempDir, writeTickets, type Ticket } from './fixtures';
 
 const engines = storeEngines();
@@ -18,22 +18,13 @@ const all = sampleTickets();
 const tickets = all.slice(0, 120);
 let embedder: Embedder;
 
-beforeAll(async () => {
-  [embedder] = await Promise.all([loadEmbedder({ modelDir: modelDir(), device: 'cpu' }), engines.setup()]);
-}, 180_000);
-afterAll(async () => {
-  await embedder?.dispose();
-  await engines.teardown();
-});
+useModelAndEngines(engines, (e) => (embedder = e));
 
 const base = { textColumn: 'text', idColumn: 'id', dateColumn: 'created_at', batchSize: 50 };
 
 describe.each(engines.list)('ingest on $name', (eng) => {
   let store: Store;
-  beforeAll(async () => {
-    store = await openStore(await eng.fresh('ingest'));
-  }, 120_000);
-  afterAll(() => store?.close());
+  useFreshStore(eng, 'ingest', (s) => (store = s));
 
   it("stores every row with the embedder's vector and its date; the same file again adds and embeds nothing", async () => {
     const csv = writeTickets(dir, `first-${eng.kind}.csv`, tickets);

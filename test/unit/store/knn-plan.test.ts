@@ -4,12 +4,11 @@
  * exact one: the k tickets of highest cosine, found by scanning every stored vector.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEmbedder, type Embedder } from '../../../src/server/embed';
+import type { Embedder } from '../../../src/server/embed';
 import { openStore, STORE_DIM, type Store } from '../../../src/server/store';
 import { vectorText } from '../../../src/server/store/vectorCodec';
 import { KNN_SQL } from '../../../src/server/store/vectors';
-import { modelDir } from '../../support/model';
-import { storeEngines } from './engines';
+import { storeEngines, useModelAndEngines } from './engines';
 import { sampleTickets, tempDir, writeTickets } from './fixtures';
 
 const engines = storeEngines();
@@ -18,13 +17,7 @@ const tickets = sampleTickets().slice(0, 300);
 let embedder: Embedder;
 const COPIES = 15;
 
-beforeAll(async () => {
-  [embedder] = await Promise.all([loadEmbedder({ modelDir: modelDir(), device: 'cpu' }), engines.setup()]);
-}, 180_000);
-afterAll(async () => {
-  await embedder?.dispose();
-  await engines.teardown();
-});
+useModelAndEngines(engines, (e) => (embedder = e));
 
 describe.each(engines.list)('knn on $name', (eng) => {
   let store: Store;

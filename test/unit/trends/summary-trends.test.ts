@@ -5,8 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { RUN_FORMAT_VERSION, TRENDS_FORMAT_VERSION, type ClusterRecord, type RunManifest, type TrendsFile } from '../../../src/shared/api';
+import { TRENDS_FORMAT_VERSION, type ClusterRecord, type TrendsFile } from '../../../src/shared/api';
 import { renderSummary, summaryOfRun } from '../../../src/server/run/summaryMd';
+import { runManifest } from '../../support/runManifest';
 
 type MarkdownIt = new (opts: { html: boolean; linkify: boolean }) => { render(src: string): string };
 const MarkdownIt = createRequire(__filename)('markdown-it') as MarkdownIt;
@@ -16,16 +17,7 @@ const EVIL = 'https://evil.example';
 const TICKET = `![x](${EVIL}/a.png) <img src="${EVIL}/b.png"> [click](${EVIL}/c) ${EVIL}/bare | pipe`;
 const NAME = `<a href="${EVIL}/n">label</a>`;
 
-const manifest: RunManifest = {
-  version: RUN_FORMAT_VERSION,
-  id: 'run-1',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  input: { path: '/data/tickets.csv', sha256: 'ab'.repeat(32), rows: 20, textColumn: 'text', labelColumn: null },
-  model: { id: 'm', hash: 'cd'.repeat(32) },
-  params: {},
-  timings: {},
-  labelling: { state: 'none', model: null, usage: null },
-};
+const manifest = runManifest('run-1', { path: '/data/tickets.csv', rows: 20 });
 const cluster: ClusterRecord = { id: 'root.0', parent: null, depth: 1, size: 20, isNoise: false, keywords: [{ term: 'refund', score: 1 }], examples: [], label: null, description: null, labelSource: null, reviewed: false };
 
 const trends: TrendsFile = {

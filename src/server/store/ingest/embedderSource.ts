@@ -2,8 +2,7 @@
  * An embedder an ingest loads only when it needs one: loading the model (seconds) dominates an ingest
  * that finds every row stored, and the dataset's model is told by the ONNX file's hash without it.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { sha256File } from '../../data/sha256File';
 import { loadEmbedder, locateModel, type Embedder, type LoadEmbedderOptions } from '../../embed';
 
 export interface EmbedderSource {
@@ -13,16 +12,6 @@ export interface EmbedderSource {
   load(): Promise<Embedder>;
   /** Disposes the embedder if it was loaded. */
   dispose(): Promise<void>;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 /** `onLoad` is called each time the model is actually loaded (a test's and a log's observation point). */
