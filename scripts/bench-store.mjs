@@ -22,11 +22,12 @@
 // Options: --data CSV (default ../shared/data/bitext.csv or $TICKET_LENS_BENCH_DATA; a `text` column),
 // --rows N (its first N rows), --stored N (tickets in step 2's store, default 100000), --new N (default
 // 1000), --queries N (default 200), --queries-data CSV (default ../shared/data/banking77_test.csv),
-// --depth N (the step-2 run's levels, default 1), --skip-postgres.
+// --depth N (the step-2 run's levels, default 1), --skip-postgres, --only-ingest (step 1 alone: the
+// ingest figures, e.g. to check the second ingest).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
@@ -45,6 +46,7 @@ const { values: opt } = parseArgs({
     'queries-data': { type: 'string', default: join(shared, 'banking77_test.csv') },
     depth: { type: 'string', default: '1' },
     'skip-postgres': { type: 'boolean', default: false },
+    'only-ingest': { type: 'boolean', default: false },
   },
 });
 const posInt = (name, v) => {
@@ -135,6 +137,13 @@ say(`   ticket-lens embed (the reference, .npy)     ${embedRun.seconds.toFixed(1
 say(`   ticket-lens ingest (fresh embedded store)   ${ingest1.seconds.toFixed(1).padStart(7)} s   (its summary: ${n(r1.new)} new, ${n(r1.embedded)} embedded, ${n(r1.total)} stored, ${r1.seconds.toFixed(1)} s inside)`);
 say(`   ratio ingest / embed                        ${ratio.toFixed(2).padStart(7)}     target ≤ 1.20: ${verdict(ratio <= 1.2)}`);
 say(`   second ingest of the same file              ${ingest2.seconds.toFixed(1).padStart(7)} s   (${n(r2.unchanged)} unchanged, ${n(r2.new)} new, ${n(r2.embedded)} embedded, ${r2.seconds.toFixed(1)} s inside)   target ≤ 5 s: ${verdict(ingest2.seconds <= 5)}`);
+if (opt['only-ingest']) {
+  say('');
+  say(`whole bench ${secs(benchStart).toFixed(0)} s (--only-ingest: step 1 alone; work folder ${work}, removed)`);
+  rmSync(work, { recursive: true, force: true });
+  process.stdout.write(`${out.join('\n')}\n`);
+  process.exit(0);
+}
 
 // ================================================================ step 1's vectors, the texts they stand for, and the held-out rows
 const embedder = await B.loadEmbedder({ modelDir: B.defaultModelDir(), device: 'cpu' });
@@ -202,11 +211,19 @@ const querySets = [
 const vecText = (m, q) => `[${Array.from(m.subarray(q * dim, (q + 1) * dim), (x) => x.toPrecision(8)).join(',')}]`;
 // The store holds one dataset under one model, so the index query needs no filter: ORDER BY distance LIMIT k is what pgvector's HNSW serves.
 const INDEX_SQL = `SELECT e.ticket_pk::int AS pk, (e.embedding <=> $1::vector)::float8 AS distance FROM embeddings e ORDER BY e.embedding <=> $1::vector LIMIT ${K}`;
-// store.knn's own SQL (src/server/store/vectors.ts nearest()), copied only to print its plan; keep in step with it.
-const KNN_SQL = `SELECT t.ticket_id, (e.embedding <=> $3::vector)::float8 AS distance
-  FROM embeddings e JOIN tickets t ON t.pk = e.ticket_pk
-  WHERE e.model_id = $2 AND t.dataset_id = $1 AND e.content_hash = t.content_hash
-  ORDER BY e.embedding <=> $3::vector LIMIT $4`;
+// store.knn's own SQL (src/server/store/vectors.ts KNN_SQL, its first try: OVERSAMPLE × k candidates), copied only to
+// print its plan; keep in step with it.
+const KNN_SQL = `SELECT t.ticket_id, c.distance
+  FROM (SELECT e.ticket_pk, e.content_hash, (e.embedding <=> $3::vector)::float8 AS distance
+        FROM embeddings e
+        WHERE e.model_id = $2
+        ORDER BY e.embedding <=> $3::vector
+        LIMIT $4) c
+  JOIN tickets t ON t.pk = c.ticket_pk
+  WHERE t.dataset_id = $1 AND t.content_hash = c.content_hash
+  ORDER BY c.distance, t.pk
+  LIMIT $5`;
+const OVERSAMPLE = 4;
 
 /** The plan's scan and join nodes, e.g. "Limit → Index Scan using embeddings_hnsw on embeddings e". */
 async function planOf(tx, sql, params) {
@@ -257,7 +274,7 @@ async function nearestBench(store, dataset) {
     if (qs.knn) {
       const plan = await store.engine.transaction(async (tx) => {
         await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(EF_SEARCH)]);
-        return planOf(tx, KNN_SQL, [d.id, d.model, vecText(qs.vectors, 0), K]);
+        return planOf(tx, KNN_SQL, [d.id, d.model, vecText(qs.vectors, 0), OVERSAMPLE * K, K]);
       });
       const r = await timed(QUERIES, (q) => store.knn(dataset, qs.vectors.subarray(q * dim, (q + 1) * dim), K));
       methods.push({ method: `store.knn (sets ef_search ${EF_SEARCH})`, hnsw: false, plan, qps: r.qps, recall: recall(r.results) });
@@ -333,11 +350,15 @@ const runDir = join(work, 'run');
 const params = B.ClusterParams.parse({ depth: DEPTH, minClusterSize: Math.round((100 * STORED) / 26872), seed: SEED });
 t0 = performance.now();
 const tickets = await storeC.vectors('tickets');
+// The run keeps what assigning to it needs (its members' vectors and the calibration) as its last stage: timed apart.
+let keptFrom = null;
 const run = await B.runClusterPipeline(
   { csvPath: storedCsv, textColumn: 'text', labelColumn: null, outDir: runDir, params, stored: { tickets, title: 'tickets (ticket store)', source: { store: storeC.where, dataset: 'tickets' } } },
-  { embedder, log: B.silentLogger },
+  { embedder, log: B.silentLogger, progress: (p) => (keptFrom ??= p.stage === 'calibrating assign thresholds' ? performance.now() : null) },
 );
 const tCluster = secs(t0);
+const tKeep = keptFrom === null ? null : secs(keptFrom);
+const keptMb = ['assign-members.bin', 'assign-calibration.json'].reduce((sum, f) => sum + statSync(join(runDir, f)).size, 0) / 1e6;
 progress(`ingesting ${n(NEW)} new tickets and assigning them`);
 t0 = performance.now();
 const rNew = await storeC.ingest(knownVectors, ingestOptions(newCsv));
@@ -354,6 +375,15 @@ const assigned = await B.assignStore(storeC, { runDir, dataset: 'tickets', since
 const tAssign = secs(t0);
 const end = t0 + tAssign * 1000;
 const stageTimes = stages.map((s, i) => `${s.stage} ${(((stages[i + 1]?.at ?? end) - s.at) / 1000).toFixed(2)} s`).join(', ');
+// For reference: the same assign without the run's kept files (a run made before them): the members'
+// vectors read from the store and the calibration measured, as every assign did before.
+progress('the same assign without the run\'s kept files');
+await storeC.engine.query('DELETE FROM assignments WHERE run_id = $1', [basename(runDir)]);
+for (const f of ['assign-members.bin', 'assign-calibration.json']) rmSync(join(runDir, f));
+t0 = performance.now();
+const cold = await B.assignStore(storeC, { runDir, dataset: 'tickets', since: null }, { embedder, log: B.silentLogger });
+const tCold = secs(t0);
+const sameCold = cold.assigned === assigned.assigned && cold.noise === assigned.noise && cold.new === assigned.new;
 await storeC.close();
 await embedder.dispose();
 
@@ -362,9 +392,11 @@ say(`2. ${n(assigned.tickets)} new tickets assigned to a run over ${n(rB.total)}
 say(`   stored: ${n(kept.length)} Bitext tickets with step 1's vectors (${n(NEW)} rows held out as the new tickets) + ${copies} perturbed cop${copies === 1 ? 'y' : 'ies'} of them (the last partial) up to ${n(STORED)}:`);
 say(`     a copy = its original's vector + N(0, ${SIGMA}²) per component, renormalised (cosine ≈ 0.98), text "<text> [copy k]"; put in through store.ingest (${n(rB.new)} new rows in ${tIngestB.toFixed(1)} s)`);
 say(`   the run: clustered from the store's vectors (runClusterPipeline, as cluster --store): ${n(run.rows)} rows, ${n(run.uniqueTexts)} unique texts, depth ${DEPTH}, min cluster size ${params.minClusterSize}, seed ${SEED} → ${run.topClusters} clusters, noise ${(run.noiseFraction * 100).toFixed(1)}%; ${tCluster.toFixed(1)} s`);
+say(`     of which keeping its members and assign calibration in the run folder (assign-members.bin, assign-calibration.json: ${keptMb.toFixed(0)} MB) ${tKeep === null ? 'not done' : `${tKeep.toFixed(1)} s`}`);
 say(`   new tickets: the ${n(NEW)} held-out Bitext rows with their step-1 vectors, ingested into the dataset after the run (${n(rNew.new)} new, ${tIngestNew.toFixed(1)} s)`);
 say(`   assign (assignStore = ticket-lens assign RUN --store, model loaded)  ${tAssign.toFixed(2).padStart(7)} s   target ≤ 5 s: ${verdict(tAssign <= 5)}`);
 say(`     ${n(assigned.assigned)} into clusters, ${n(assigned.noise)} with the run's noise, ${n(assigned.new)} new/unassigned, against ${n(assigned.members)} member texts; ${stageTimes}`);
+say(`   the same assign without the run's kept files (member vectors from the store, calibration measured)  ${tCold.toFixed(2).padStart(7)} s   (for reference; ${sameCold ? 'the same' : 'NOT the same'} counts)`);
 
 say('');
 say(`3. Nearest neighbours: recall@${K} against exact search, ${QUERIES} queries per set, one at a time, over the ${n(kept.length)} Bitext vectors step 1 stored less the held-out rows`);

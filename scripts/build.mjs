@@ -17,7 +17,7 @@ if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
 }
 if (existsSync('webview/src/main.ts')) {
-  builds.push({ ...common, entryPoints: { webview: 'webview/src/main.ts' }, outdir: 'dist', platform: 'browser', format: 'esm', target: 'es2022' });
+  builds.push({ ...common, entryPoints: { webview: 'webview/src/main.ts', 'profile-webview': 'webview/src/profile/main.ts', 'evaluation-webview': 'webview/src/evaluation/main.ts' }, outdir: 'dist', platform: 'browser', format: 'esm', target: 'es2022' });
 }
 // The extension-host integration tests (scripts/test-e2e.mjs loads them); never shipped.
 if (existsSync('test/integration/index.ts') && !production) {

@@ -29,7 +29,10 @@ import {
   type RunEdit,
   type StoreIngestRequest,
   type StoreLocation,
+  type StoreTrendsRequest,
 } from '../shared/api';
+import type { EvaluateRequest } from '../shared/evaluation';
+import type { ProfileRequest } from '../shared/profile';
 
 export class ServerClient {
   constructor(
@@ -119,6 +122,17 @@ export class ServerClient {
   }
   storeDatasets(store?: StoreLocation) {
     return this.call('POST', '/store/datasets', StoreDatasets, { store });
+  }
+  profile(req: ProfileRequest) {
+    return this.call('POST', '/profile', JobInfo, req);
+  }
+  /** A job whose result is the Evaluation of one classifier task on a labelled CSV. */
+  evaluate(req: EvaluateRequest) {
+    return this.call('POST', '/evaluate', JobInfo, req);
+  }
+  /** A job whose result is the run's trends (TrendsFile), also written to its trends.json and summary.md. */
+  storeTrends(req: StoreTrendsRequest) {
+    return this.call('POST', '/store/trends', JobInfo, req);
   }
 
   /** Polls a job until it ends; `onProgress` sees every change. Resolves with the final JobInfo. */

@@ -4,6 +4,8 @@ import { addToStore, type AddToStoreArgs } from './commands/addToStore';
 import { classifySelection, type ClassifyArgs } from './commands/classifySelection';
 import { clusterCsv, type ClusterArgs } from './commands/clusterCsv';
 import { labelClusters } from './commands/labelClusters';
+import { evaluateClassifier, type EvaluateArgs } from './commands/evaluateClassifier';
+import { profileCsv, type ProfileArgs } from './commands/profileCsv';
 import { markReviewed, mergeClusters, openReport, openSummary, renameCluster, revealRow } from './commands/review';
 import { setApiKey } from './commands/setApiKey';
 import { setDatabasePassword } from './commands/setDatabasePassword';
@@ -49,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): TicketLensApi {
   type ClusterNode = Extract<Node, { kind: 'cluster' }>;
   cmd('ticketLens.classifySelection', (args?: unknown) => classifySelection(c, tree, scripted<ClassifyArgs>(args, 'show') ?? scripted<ClassifyArgs>(args, 'text')));
   cmd('ticketLens.clusterCsv', (uri?: vscode.Uri, args?: unknown) => clusterCsv(c, tree, uri instanceof vscode.Uri ? uri : undefined, scripted<ClusterArgs>(args, 'textColumn')));
+  cmd('ticketLens.profileCsv', (uri?: vscode.Uri, args?: unknown) => profileCsv(c, uri instanceof vscode.Uri ? uri : undefined, scripted<ProfileArgs>(args, 'textColumn')));
+  cmd('ticketLens.evaluateClassifier', (uri?: vscode.Uri, args?: unknown) => evaluateClassifier(c, uri instanceof vscode.Uri ? uri : undefined, scripted<EvaluateArgs>(args, 'labelColumn')));
   cmd('ticketLens.trainClassifier', (uri?: vscode.Uri, args?: unknown) => trainClassifier(c, uri instanceof vscode.Uri ? uri : undefined, scripted<TrainArgs>(args, 'textColumn')));
   cmd('ticketLens.useReviewedAsLabels', (n?: ClusterNode | Extract<Node, { kind: 'run' }>, opts?: { use?: boolean }) => useReviewedAsLabels(c, tree, n, opts));
   cmd('ticketLens.labelClusters', (n?: ClusterNode) => labelClusters(c, tree, n));

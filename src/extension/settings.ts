@@ -12,6 +12,8 @@ export interface Config {
   dtype: Dtype;
   minClusterSize: number | 'auto';
   depth: number;
+  /** Cluster This CSV normalises texts before embedding and keywords (src/shared/normalizeRules.ts). */
+  normalizeText: boolean;
   claudeModel: string;
   concurrency: number;
   redactPii: boolean;
@@ -36,6 +38,7 @@ export function defaultConfig(): Config {
     dtype: 'q8',
     minClusterSize: 'auto',
     depth: 2,
+    normalizeText: true,
     claudeModel: DEFAULT_LABEL_MODEL,
     concurrency: 4,
     redactPii: true,
@@ -61,6 +64,7 @@ const schemas: { [K in SettingKey]: z.ZodType<Config[K]> } = {
   dtype: Dtype,
   minClusterSize: MinClusterSize,
   depth: z.number().int().min(1).max(4),
+  normalizeText: z.boolean(),
   claudeModel: z.string().min(1),
   concurrency: z.number().int().min(1).max(16),
   redactPii: z.boolean(),
@@ -99,6 +103,7 @@ export function parseConfig(get: SettingGet, inspect: SettingInspect, isTrusted:
     dtype: read('dtype'),
     minClusterSize: read('minClusterSize'),
     depth: read('depth'),
+    normalizeText: read('normalizeText'),
     claudeModel: read('claudeModel'),
     concurrency: read('concurrency'),
     redactPii: read('redactPii'),

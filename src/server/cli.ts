@@ -12,6 +12,7 @@ import { registerClassifyCommands } from './cli/classify';
 import { registerIngest } from './cli/ingest';
 import { registerAssign } from './cli/assign';
 import { registerTrends } from './cli/trends';
+import { registerProfile } from './cli/profile';
 import { VERSION } from './version';
 
 const program = new Command('ticket-lens')
@@ -27,6 +28,7 @@ registerClassifyCommands(program);
 registerIngest(program);
 registerAssign(program);
 registerTrends(program);
+registerProfile(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`ticket-lens: ${err instanceof Error ? err.message : String(err)}\n`);

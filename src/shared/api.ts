@@ -86,5 +86,6 @@ export * from './label';
 export * from './classify';
 export * from './clusterPath';
 export * from './clusterName';
+export * from './suggestion';
 export * from './store';
 export * from './trends';

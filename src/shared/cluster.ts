@@ -22,6 +22,11 @@ export const ClusterParams = z.object({
    * texts with the same label were pulled together, so clusters follow those labels more closely.
    */
   adapterModel: z.string().min(1).nullable().default(null),
+  /**
+   * Normalise texts before embedding and keywords (handles, links, e-mail addresses, numbers, greetings,
+   * signatures, quoted replies: the rules in normalizeRules.ts); every output still shows the original text.
+   */
+  normalize: z.boolean().default(true),
 });
 export type ClusterParams = z.infer<typeof ClusterParams>;
 export type ClusterParamsInput = z.input<typeof ClusterParams>;
@@ -87,12 +92,25 @@ export const RunEdit = z.discriminatedUnion('op', [
   z.object({ op: z.literal('review'), id: z.string(), reviewed: z.boolean() }),
   /** Merges `ids` into the first: its size and examples grow, the others are removed and their rows re-pathed. */
   z.object({ op: z.literal('merge'), ids: z.array(z.string()).min(2) }),
+  /** Moves data rows (1-based, as assignments.csv numbers them) into an existing cluster: sizes, examples and purity follow. */
+  z.object({ op: z.literal('moveRows'), rows: z.array(z.number().int().min(1)).min(1), to: z.string() }),
+  /** Makes data rows a new top-level cluster named `label` (by the user): they leave their clusters as moveRows does. */
+  z.object({ op: z.literal('newCluster'), rows: z.array(z.number().int().min(1)).min(1), label: z.string().trim().min(1).max(80) }),
 ]);
 export type RunEdit = z.infer<typeof RunEdit>;
 export const RunEditRequest = z.object({ runDir: z.string().min(1), edits: z.array(RunEdit).min(1) });
 export type RunEditRequest = z.input<typeof RunEditRequest>;
 
-export const RunPoints = z.object({ x: z.array(z.number()), y: z.array(z.number()), cluster: z.array(z.string()), text: z.array(z.string()), row: z.array(z.number()), line: z.array(z.number()) });
+export const RunPoints = z.object({
+  x: z.array(z.number()),
+  y: z.array(z.number()),
+  cluster: z.array(z.string()),
+  text: z.array(z.string()),
+  row: z.array(z.number()),
+  line: z.array(z.number()),
+  /** Each row's value in the run's label column; absent when the run has none. */
+  label: z.array(z.string()).optional(),
+});
 export type RunPoints = z.infer<typeof RunPoints>;
 
 /**

@@ -28,6 +28,11 @@ export const ClusterRecord = z.object({
   size: z.number().int(),
   isNoise: z.boolean(),
   keywords: z.array(Keyword),
+  /**
+   * A short readable name chosen without an LLM (server/cluster/autoName.ts), e.g. "Cancel my order";
+   * null for noise, absent in runs written before names existed.
+   */
+  autoName: z.string().nullable().optional(),
   examples: z.array(Example),
   /** Mean of the members' normalised embeddings (not re-normalised), for assigning new texts. */
   centroid: z.array(z.number()).optional(),

@@ -3,6 +3,7 @@
  * reports, and what a dataset looks like from outside. The engine behind it is src/server/store.
  */
 import * as z from 'zod';
+import { AssignResult } from './trends';
 
 /** A calendar day, `YYYY-MM-DD`, read as UTC. */
 export const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
@@ -118,13 +119,83 @@ export type DatasetInfo = z.infer<typeof DatasetInfo>;
  */
 const StoreField = { store: StoreLocation.optional() };
 
-/** POST /store/ingest: an ingest (IngestOptions) into the request's store, run as a job. */
-export const StoreIngestRequest = IngestOptions.extend(StoreField);
+/**
+ * What an ingest does with the dataset's new tickets once they are stored (issue 13: "automatically
+ * after an ingest when a run exists"): assign them to a run's clusters (`ticket-lens assign RUN --store`).
+ * The run is the one named, else the latest run made from the dataset: a run clustered from it
+ * (`cluster --store`, whose run.json records the store and dataset), or any run the store's runs table
+ * files under it (a CSV-made run gets a row there the first time `assign RUN --store` places the
+ * dataset's tickets in it). No such run: nothing is assigned, and the ingest says so.
+ */
+export const IngestAssignOptions = z.object({
+  /** false: store only (CLI `--no-assign`). */
+  assign: z.boolean().default(true),
+  /** The run folder to assign to (CLI `--run DIR`); null: the latest run made from the dataset, if any. */
+  runDir: z.string().min(1).nullable().default(null),
+});
+export type IngestAssignOptions = z.input<typeof IngestAssignOptions>;
+
+/** How an ingest's assign step went. */
+export const IngestAssignment = z.discriminatedUnion('status', [
+  /** The dataset's tickets ingested since the run was made that it had not placed, placed now (AssignResult's counts). */
+  AssignResult.extend({
+    status: z.literal('assigned'),
+    runId: z.string(),
+    runCreatedAt: z.string(),
+    /** `named`: the run asked for; `latest`: the latest run made from the dataset. */
+    chosen: z.enum(['named', 'latest']),
+    /** Due tickets left out because they have no vector yet. */
+    withoutVector: z.number().int(),
+  }),
+  z.object({
+    status: z.literal('skipped'),
+    /** `off`: not asked for; `no-run`: no run made from the dataset; `nothing-new`: the run has placed every stored ticket already. */
+    reason: z.enum(['off', 'no-run', 'nothing-new']),
+    /** The run it would have gone to (nothing-new), else null. */
+    runDir: z.string().nullable(),
+    message: z.string(),
+  }),
+  /** The ingest is stored; assigning failed (e.g. the run was made with another model). */
+  z.object({ status: z.literal('failed'), runDir: z.string(), message: z.string() }),
+]);
+export type IngestAssignment = z.infer<typeof IngestAssignment>;
+
+/** An ingest and its assign step: what `ticket-lens ingest` prints and the ingest job's result. */
+export const StoreIngestResult = IngestResult.extend({ assignment: IngestAssignment });
+export type StoreIngestResult = z.infer<typeof StoreIngestResult>;
+
+/** POST /store/ingest: an ingest (IngestOptions) into the request's store, then its assign step, run as a job. */
+export const StoreIngestRequest = IngestOptions.extend(StoreField).extend(IngestAssignOptions.shape);
 export type StoreIngestRequest = z.input<typeof StoreIngestRequest>;
+
+/** POST /store/trends: `ticket-lens trends RUN --store` as a job — the run's trends from the dataset's stored tickets, written to its trends.json and summary.md. */
+export const StoreTrendsRequest = z.object({ ...StoreField, runDir: z.string().min(1), dataset: DatasetName });
+export type StoreTrendsRequest = z.input<typeof StoreTrendsRequest>;
 
 /** POST /store/datasets (GET: the default store). */
 export const StoreDatasetsRequest = z.object(StoreField);
 export type StoreDatasetsRequest = z.input<typeof StoreDatasetsRequest>;
+
+/** The run a dataset's new tickets go to (see IngestAssignOptions) and where they went. */
+export const DatasetRun = z.object({
+  runDir: z.string(),
+  runId: z.string(),
+  createdAt: z.string(),
+  /** Tickets the run's assign placed since it was made: in a cluster, with the run's noise, new / unassigned. */
+  assigned: z.number().int(),
+  noise: z.number().int(),
+  new: z.number().int(),
+  /** Tickets ingested since the run was made that it has not placed yet (the next ingest or assign places them). */
+  pending: z.number().int(),
+});
+export type DatasetRun = z.infer<typeof DatasetRun>;
+
+/** A dataset as the store view lists it: its DatasetInfo and its run. */
+export const StoreDataset = DatasetInfo.extend({
+  /** null: no run made from the dataset yet. */
+  run: DatasetRun.nullable().default(null),
+});
+export type StoreDataset = z.infer<typeof StoreDataset>;
 
 export const StoreDatasets = z.object({
   /** The folder, or the connection string without its password. */
@@ -132,6 +203,6 @@ export const StoreDatasets = z.object({
   kind: z.enum(['embedded', 'postgres']),
   /** false: an embedded store folder not made yet (listing one creates nothing). */
   exists: z.boolean(),
-  datasets: z.array(DatasetInfo),
+  datasets: z.array(StoreDataset),
 });
 export type StoreDatasets = z.infer<typeof StoreDatasets>;

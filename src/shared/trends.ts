@@ -80,6 +80,57 @@ export const AssignCalibration = z.object({
 });
 export type AssignCalibration = z.infer<typeof AssignCalibration>;
 
+// ---- assign-calibration.json
+
+export const ASSIGN_CALIBRATION_JSON = 'assign-calibration.json';
+export const ASSIGN_CALIBRATION_VERSION = 1;
+
+/**
+ * A run's calibration kept in its folder, so that assigning does not measure the thresholds again
+ * (the one cost of assigning that grows with the run). It is reused only while everything it was
+ * computed from is the same; otherwise it is computed again and the file rewritten.
+ */
+export const AssignCalibrationFile = z.object({
+  version: z.literal(ASSIGN_CALIBRATION_VERSION),
+  /** The model that made the members' vectors (ONNX sha256), and the adapter the run maps them through (null: none). */
+  model: z.object({ hash: z.string(), adapter: z.string().nullable() }),
+  /** The run's members (its unique texts, each with its path): how many, and the sha256 of the assignments.csv they were read from. */
+  members: z.object({ count: z.number().int(), assignments: z.string() }),
+  /** The options asked for (calibration.k may be less: at most the member count). */
+  options: z.object({ k: z.number().int(), m: z.number().int(), quantile: z.number(), calibrationSample: z.number().int() }),
+  calibration: AssignCalibration,
+  createdAt: z.string(),
+});
+export type AssignCalibrationFile = z.infer<typeof AssignCalibrationFile>;
+
+// ---- assign-members.bin
+
+export const ASSIGN_MEMBERS_BIN = 'assign-members.bin';
+export const ASSIGN_MEMBERS_VERSION = 1;
+
+/**
+ * The header of assign-members.bin: a run's members as assigning compares with them — its unique
+ * texts, each one's path and (after the header) its vector in the run's space, float32 little-endian,
+ * count × dim. Kept for runs of stored tickets, whose vectors the store gives slowly (bench:store:
+ * ~3 s for 92,000 on PGlite); valid while assignments.csv is byte for byte the file it was read from
+ * and the model and adapter are the same. File layout: 8 bytes "TLMEMBER", the header's length
+ * (uint32 little-endian), the header as JSON, zero padding to a multiple of 4 bytes, the vectors.
+ */
+export const AssignMembersHeader = z.object({
+  version: z.literal(ASSIGN_MEMBERS_VERSION),
+  /** sha256 of the assignments.csv the members were read from. */
+  assignments: z.string(),
+  model: z.object({ hash: z.string(), adapter: z.string().nullable() }),
+  /** Whether the texts are normalised (a run made with normalisation compares normalised texts). */
+  normalized: z.boolean(),
+  dim: z.number().int().positive(),
+  texts: z.array(z.string()),
+  paths: z.array(z.string()),
+  /** sha256 of the vectors' bytes. */
+  vectors: z.string(),
+});
+export type AssignMembersHeader = z.infer<typeof AssignMembersHeader>;
+
 export const AssignResult = z.object({
   runDir: z.string(),
   tickets: z.number().int(),

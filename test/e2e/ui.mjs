@@ -1,7 +1,7 @@
 // UI end-to-end in a real VS Code (code-server) through Chromium, started by scripts/test-e2e.mjs with
 // the packaged VSIX installed. Selectors follow shared/notes/vscode-e2e.md. Each step saves a
 // screenshot to test-results/. No fixed sleeps: every step waits for what a user would see next.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { MARKUP, seedTickets } from './seedTickets.mjs';
@@ -213,6 +213,245 @@ await check('Reveal from the summary opens the line where the record starts, pas
     .catch(async () => {
       throw new Error(`row ${target.row} starts on line ${line}; the editor is at "${await status.textContent()}"`);
     });
+});
+
+// ── The map at scale (H8): a run folder of 200k synthetic rows, written directly (a run folder is just
+// files: run.json, clusters.json, assignments.csv), opened as the newest run. Checks that every point is
+// drawn, hover shows the row's text (fetched on demand), click selects the cluster, a lasso selects the
+// points inside it and names them as a new cluster (on disk too), and prints pan/zoom frame times.
+const MAP_ROWS = 200_000;
+const MAP_TOPICS = ['refund', 'delivery', 'password', 'invoice', 'cancel', 'upgrade', 'shipping', 'login', 'warranty', 'coupon', 'address', 'subscription'];
+const mapRunDir = join(TL_WORKSPACE, '.ticket-lens', 'runs', 'map-200k');
+
+/** The run's rows: 12 Gaussian blobs on a circle and 4% noise, positions as assignments.csv rounds them. */
+function seedMapRun() {
+  let s = 12345;
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const centres = MAP_TOPICS.map((_, k) => [10 * Math.cos((k / MAP_TOPICS.length) * 2 * Math.PI), 10 * Math.sin((k / MAP_TOPICS.length) * 2 * Math.PI)]);
+  const rows = [];
+  for (let i = 0; i < MAP_ROWS; i++) {
+    const noise = rand() < 0.04;
+    const k = i % MAP_TOPICS.length;
+    const x = noise ? rand() * 28 - 14 : centres[k][0] + gauss();
+    const y = noise ? rand() * 28 - 14 : centres[k][1] + gauss();
+    // Cluster 0 has two sub-clusters (left and right of its centre), for the drill-down.
+    const cluster = noise ? 'root.noise' : k === 0 ? `root.0.${x < centres[0][0] ? 0 : 1}` : `root.${k}`;
+    rows.push({ row: i + 1, text: `Map ticket ${i + 1} about ${noise ? 'something else' : MAP_TOPICS[k]}`, cluster, k: noise ? -1 : k, x: Number(x.toFixed(4)), y: Number(y.toFixed(4)) });
+  }
+  const record = (id, parent, label, isNoise) => {
+    const members = rows.filter((r) => r.cluster === id || r.cluster.startsWith(`${id}.`));
+    return { id, parent, depth: id.split('.').length - 1, size: members.length, isNoise, keywords: [{ term: label, score: 1 }], autoName: isNoise ? null : `About ${label}`, examples: members.slice(0, 3).map((r) => ({ row: r.row, line: r.row + 1, text: r.text })), label: null, description: null, labelSource: null, reviewed: false };
+  };
+  const clusters = [];
+  MAP_TOPICS.forEach((t, k) => {
+    clusters.push(record(`root.${k}`, null, t, false));
+    if (k === 0) clusters.push(record('root.0.0', 'root.0', `${t} (left)`, false), record('root.0.1', 'root.0', `${t} (right)`, false));
+  });
+  clusters.push(record('root.noise', null, 'noise', true));
+  mkdirSync(mapRunDir, { recursive: true });
+  const input = join(TL_WORKSPACE, 'map-200k.csv');
+  writeFileSync(input, `text\n${rows.map((r) => r.text).join('\n')}\n`);
+  writeFileSync(join(mapRunDir, 'clusters.json'), JSON.stringify({ version: 1, clusters }));
+  writeFileSync(join(mapRunDir, 'assignments.csv'), `row,line,text,cluster,probability,outlier_score,was_noise,x,y\n${rows.map((r) => `${r.row},${r.row + 1},${r.text},${r.cluster},1.0000,0.0000,${r.k < 0 ? 1 : 0},${r.x.toFixed(4)},${r.y.toFixed(4)}`).join('\n')}\n`);
+  writeFileSync(
+    join(mapRunDir, 'run.json'),
+    JSON.stringify({ version: 1, id: 'map-200k', createdAt: new Date().toISOString(), input: { path: input, sha256: 'ab'.repeat(32), rows: MAP_ROWS, textColumn: 'text', labelColumn: null }, model: { id: 'synthetic', hash: 'cd'.repeat(32) }, params: {}, timings: {}, labelling: { state: 'none', model: null, usage: null } }),
+  );
+  return { rows, centres };
+}
+
+/** Where the map puts data point (x, y) on the page: its fit (a 10 px margin, y up) into the canvas box, before any pan or zoom. */
+function mapScreen(rows, box) {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const r of rows) {
+    minX = Math.min(minX, r.x); maxX = Math.max(maxX, r.x); minY = Math.min(minY, r.y); maxY = Math.max(maxY, r.y);
+  }
+  return (x, y) => [box.x + ((x - minX) / (maxX - minX)) * (box.width - 20) + 10, box.y + box.height - (((y - minY) / (maxY - minY)) * (box.height - 20) + 10)];
+}
+
+function insidePolygon(x, y, poly) {
+  let inside = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i];
+    const [xj, yj] = poly[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+const mapRun = seedMapRun();
+const mapCanvas = () => webview().locator('canvas.map-gl');
+let lassoed = 0;
+
+/** Data → page position for the map as it is on the page now (a selection scrolls the list, and the page with it). */
+async function mapPlacement() {
+  await mapCanvas().scrollIntoViewIfNeeded();
+  return mapScreen(mapRun.rows, await mapCanvas().boundingBox());
+}
+
+await check('the map draws all 200k points of a big run with WebGL', async () => {
+  // One summary at a time: the earlier run's panel closes, so the webview locator finds this one.
+  await palette('View: Close All Editors');
+  await palette('Ticket Lens: Refresh Runs');
+  const t = Date.now();
+  await palette('Ticket Lens: Open Cluster Summary');
+  await webview().locator('h2', { hasText: 'map-200k.csv' }).waitFor({ timeout: 120_000 });
+  await webview().locator(`canvas.map-gl[data-points-drawn="${MAP_ROWS}"]`).waitFor({ timeout: 120_000 });
+  const renderer = await mapCanvas().getAttribute('data-renderer');
+  if (renderer !== 'webgl2') throw new Error(`the map drew with ${renderer}, not WebGL2`);
+  console.log(`  map: ${MAP_ROWS} points drawn ${((Date.now() - t) / 1000).toFixed(1)} s after Open Cluster Summary (renderer ${renderer})`);
+});
+
+await check('hovering a point of the big map shows its ticket, clicking it selects its cluster', async () => {
+  const frame = webview();
+  // The member of cluster 3 nearest its centre, where the mouse goes.
+  const [cx, cy] = mapRun.centres[3];
+  const target = mapRun.rows.filter((r) => r.k === 3).reduce((a, b) => ((a.x - cx) ** 2 + (a.y - cy) ** 2 <= (b.x - cx) ** 2 + (b.y - cy) ** 2 ? a : b));
+  const mapAt = await mapPlacement();
+  const [sx, sy] = mapAt(target.x, target.y);
+  await page.mouse.move(sx, sy);
+  const tip = frame.locator('#tip');
+  await tip.waitFor({ state: 'visible', timeout: 15_000 });
+  const text = await tip.textContent();
+  const row = Number(/^row (\d+): /.exec(text)?.[1]);
+  const hovered = mapRun.rows[row - 1];
+  if (!hovered || text !== `row ${row}: ${hovered.text}`) throw new Error(`the tooltip shows ${JSON.stringify(text)}, not a row's own text`);
+  if (hovered.k !== 3) throw new Error(`hovering cluster 3's centre showed row ${row} of cluster ${hovered.k}`);
+  await page.mouse.click(sx, sy);
+  await frame.locator('.cluster.selected[id="c-root.3"]').waitFor({ timeout: 15_000 });
+});
+
+await check('a lasso on the big map selects the points inside it, and names them as a new cluster', async () => {
+  const frame = webview();
+  const [cx, cy] = mapRun.centres[6];
+  const mapAt = await mapPlacement();
+  const polygon = Array.from({ length: 12 }, (_, k) => mapAt(cx + 2.5 * Math.cos((k / 12) * 2 * Math.PI), cy + 2.5 * Math.sin((k / 12) * 2 * Math.PI)));
+  const expected = mapRun.rows.filter((r) => insidePolygon(...mapAt(r.x, r.y), polygon)).length;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(...polygon[0]);
+  await page.mouse.down();
+  for (const p of [...polygon.slice(1), polygon[0]]) await page.mouse.move(...p, { steps: 3 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const count = frame.locator('.selection-count');
+  await count.waitFor({ timeout: 15_000 });
+  lassoed = Number(/^(\d+) tickets? selected/.exec(await count.textContent())?.[1]);
+  // Points on the lasso's edge may fall either way (float32 on the page): a handful, not more.
+  if (!(Math.abs(lassoed - expected) <= Math.max(5, expected * 0.005))) throw new Error(`the lasso selected ${lassoed} tickets; ${expected} lie inside it`);
+  console.log(`  lasso: ${lassoed} tickets selected (${expected} inside the polygon as drawn)`);
+  await shot('map-lasso-selection');
+  await frame.locator('vscode-textfield.selection-name input').fill('Lassoed tickets');
+  await frame.locator('vscode-button', { hasText: 'Name as new cluster' }).click();
+  await frame.locator('.cluster h3', { hasText: 'Lassoed tickets' }).filter({ hasText: String(lassoed) }).waitFor({ timeout: 120_000 });
+  const onDisk = JSON.parse(readFileSync(join(mapRunDir, 'clusters.json'), 'utf8')).clusters.find((c) => c.label === 'Lassoed tickets');
+  const assigned = readFileSync(join(mapRunDir, 'assignments.csv'), 'utf8').split('\n').filter((l) => l.includes(`,${onDisk?.id},`)).length;
+  if (onDisk?.size !== lassoed || assigned !== lassoed) throw new Error(`clusters.json says ${onDisk?.size}, assignments.csv holds ${assigned} rows of the new cluster; ${lassoed} were selected`);
+  await webview().locator(`canvas.map-gl[data-points-drawn="${MAP_ROWS}"]`).waitFor({ timeout: 60_000 });
+});
+
+await check('the big map highlights a search, and colours the sub-clusters of a cluster drilled into', async () => {
+  const frame = webview();
+  const expected = mapRun.rows.filter((r) => r.text.includes('warranty')).length;
+  await frame.locator('vscode-textfield.search-field input').fill('Warranty');
+  await frame.locator('.search-status', { hasText: `${expected} matching tickets` }).waitFor({ timeout: 30_000 });
+  // Selecting a cluster with sub-clusters (its card in the list) offers them as the map's colours.
+  await frame.locator('[id="c-root.0"] h3').click();
+  await frame.locator('select.colour-by').selectOption('sub:root.0');
+  for (const side of ['left', 'right']) {
+    const n = mapRun.rows.filter((r) => r.cluster === `root.0.${side === 'left' ? 0 : 1}`).length;
+    await frame.locator('.legend-entry', { hasText: `About refund (${side}) ${n}` }).waitFor({ timeout: 15_000 });
+  }
+  await frame.locator('.legend-entry', { hasText: 'Other clusters' }).waitFor({ timeout: 15_000 });
+});
+
+await check('panning and zooming the 200k-point map: frame times', async () => {
+  const frame = webview();
+  await mapCanvas().scrollIntoViewIfNeeded();
+  const box = await mapCanvas().boundingBox();
+  /* global requestAnimationFrame, window */
+  await frame.locator('body').evaluate(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.push(t - last);
+      last = t;
+      if (!window.__stopFrames) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const x0 = box.x + box.width / 2;
+  const y0 = box.y + box.height / 2;
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  for (let k = 1; k <= 60; k++) await page.mouse.move(x0 + 3 * k, y0 + 2 * k);
+  await page.mouse.up();
+  for (let k = 0; k < 10; k++) await page.mouse.wheel(0, k < 5 ? -120 : 120);
+  const frames = await frame.locator('body').evaluate(() => {
+    window.__stopFrames = true;
+    return window.__frames.slice(1);
+  });
+  frames.sort((a, b) => a - b);
+  const at = (q) => frames[Math.min(frames.length - 1, Math.floor(q * frames.length))].toFixed(1);
+  console.log(`  map frame times during pan and zoom (${frames.length} frames, ${MAP_ROWS} points): median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${frames.at(-1).toFixed(1)} ms`);
+  await webview().locator(`canvas.map-gl[data-points-drawn="${MAP_ROWS}"]`).waitFor({ timeout: 30_000 });
+  // Leave the workbench as the checks after these expect it: no summary open, the Explorer shown.
+  await palette('View: Close All Editors');
+  await palette('View: Show Explorer');
+});
+
+// Evaluate Classifier (issue 15): the shipped Bitext classifier on the sample's intent column, from the
+// explorer menu; a confusion cell clicked lists the rows of that cell, as they are in the file.
+await check('Evaluate Classifier shows the confusion matrix; a cell lists its rows', async () => {
+  const evaluateStep = (n) => page.locator('.quick-input-widget .quick-input-title', { hasText: `Evaluate Classifier (${n}/3)` });
+  // Earlier checks may have left another view in the side bar: bring the Explorer back.
+  if (!(await explorerRow('tickets.csv').isVisible())) await page.locator('.activitybar .action-item .action-label[aria-label^="Explorer"]').first().click();
+  await explorerRow('tickets.csv').waitFor({ timeout: 10_000 });
+  for (let attempt = 0; ; attempt++) {
+    if (attempt === 10) throw new Error('no "Evaluate Classifier" in the explorer context menu');
+    await explorerRow('tickets.csv').click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item .action-label:visible', { hasText: 'Evaluate Classifier' }).first();
+    if (await item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+      await item.hover();
+      await page.keyboard.press('Enter');
+      break;
+    }
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: 5000 });
+  }
+  await evaluateStep(1).waitFor({ timeout: 60_000 });
+  await focusedRow('(detected)').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter'); // text column
+  await evaluateStep(2).waitFor({ timeout: 10_000 });
+  await quickInput.fill('intent');
+  await focusedRow('intent').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter'); // label column
+  await evaluateStep(3).waitFor({ timeout: 10_000 });
+  await quickInput.fill('bitext');
+  await focusedRow('bitext').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter'); // classifier
+  await quickWidget.waitFor({ state: 'hidden', timeout: 10_000 });
+  // The evaluation opens in front of the summary: the visible webview is its.
+  const frame = page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+  await frame.locator('h2', { hasText: 'Evaluation of bitext on tickets.csv' }).waitFor({ timeout: 240_000 });
+  await frame.locator('canvas').first().waitFor({ timeout: 10_000 });
+  const cell = frame.locator('.matrix button.cell:not(.empty)').first();
+  const label = await cell.getAttribute('aria-label');
+  const count = Number(/: (\d+) rows/.exec(label ?? '')?.[1]);
+  if (!count) throw new Error(`the first filled cell says ${JSON.stringify(label)}`);
+  await cell.click();
+  await frame.locator('.cell-rows h4', { hasText: `${count} rows` }).waitFor({ timeout: 10_000 });
+  const given = /^given (.*), predicted/.exec(label)[1];
+  const rows = frame.locator('.cell-rows tr:has(button.link)');
+  const listed = await rows.count();
+  if (listed !== Math.min(count, 50)) throw new Error(`the cell holds ${count} rows; ${listed} are listed`);
+  // Each listed row is that row of the file: its label, and its text as text (markup included).
+  for (let i = 0; i < Math.min(listed, 5); i++) {
+    const row = Number(/row (\d+)/.exec(await rows.nth(i).locator('button.link').textContent())[1]);
+    const text = await rows.nth(i).locator('td').last().textContent();
+    const record = tickets.records[row - 1];
+    if (record.intent !== given || !record.text.startsWith(text.replace(/…$/, ''))) throw new Error(`row ${row} is listed as ${JSON.stringify(text)} under ${given}; the file has ${JSON.stringify(record)}`);
+  }
 });
 
 await ctx.close();

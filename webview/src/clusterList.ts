@@ -38,6 +38,7 @@ function clusterCard(run: RunView, c: ClusterView, topIndex: number, selected: s
   if (c.reviewed) h.append(el('vscode-badge', { variant: 'counter' }, 'reviewed'));
   box.append(h);
   if (c.description) box.append(el('div', {}, c.description));
+  if (c.suggestion) box.append(el('div', { class: 'kw' }, `Suggested: ${c.suggestion}`));
   box.append(el('div', { class: 'kw' }, `Keywords: ${c.keywords.join(', ')}`));
   if (c.purity && run.labelColumn) box.append(el('div', { class: 'kw' }, `${run.labelColumn}: ${c.purity.label} (${(c.purity.share * 100).toFixed(0)}%)`));
   for (const ex of c.examples.slice(0, EXAMPLES_SHOWN)) {

@@ -5,19 +5,8 @@
 export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf', '#7f7f7f', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#dbdb8d', '#9edae5', '#393b79'];
 
 export const NOISE_SWATCH = 'var(--vscode-disabledForeground)';
-export const NOISE_POINT = 'rgba(128,128,128,0.35)';
 
 /** The swatch of a cluster in the list, from its top-level cluster's index. */
 export function swatchColour(topIndex: number, isNoise: boolean): string {
   return isNoise ? NOISE_SWATCH : PALETTE[topIndex % PALETTE.length];
-}
-
-/** A map point's colour from its top-level cluster index (−1 = noise). */
-export function pointColour(cluster: number): string {
-  return cluster < 0 ? NOISE_POINT : PALETTE[cluster % PALETTE.length];
-}
-
-/** Points outside the selected top-level cluster fade; with no selection (−1) none do. */
-export function pointAlpha(cluster: number, selectedIndex: number): number {
-  return selectedIndex >= 0 && cluster !== selectedIndex ? 0.15 : 0.9;
 }

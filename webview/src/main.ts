@@ -1,8 +1,11 @@
 /**
- * The summary webview: a list of clusters (editable labels, keywords, examples, purity), a canvas 2-D
- * map and the purity table, wired to one selection. UI components from @vscode-elements/elements,
- * colours from the theme. All ticket text is inserted with textContent: it is data, never markup.
+ * The summary webview: a list of clusters (editable labels, keywords, examples, purity), the WebGL 2-D
+ * map with its legend, search and lasso selection, and the purity table, wired to one selection. UI
+ * components from @vscode-elements/elements, colours from the theme. All ticket text is inserted with
+ * textContent: it is data, never markup.
  */
+// First: before any schema exists (noEval.ts says why).
+import './noEval';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
@@ -10,10 +13,15 @@ import '@vscode-elements/elements/dist/vscode-divider/index.js';
 import type { RunView } from '../../src/shared/webviewProtocol';
 import { clusterList, markSelected } from './clusterList';
 import { el } from './dom';
+import { Legend } from './legend';
 import { ClusterMap } from './map';
+import { MapSearch } from './mapSearch';
+import { installMapStyles } from './mapStyles';
+import { PointTexts } from './mapTexts';
 import { listen, post } from './messaging';
 import { purityTable } from './purityTable';
 import { metricsLine } from './runView';
+import { SelectionBar } from './selectionBar';
 import { installStyles } from './styles';
 import { TrendsChart } from './trendsChart';
 
@@ -24,23 +32,46 @@ function root(): HTMLElement {
 }
 const app = root();
 installStyles(app.dataset.nonce ?? '');
+installMapStyles(app.dataset.nonce ?? '');
 
 let selected: string | null = null;
-const map = new ClusterMap((id) => select(id, true));
+let current: RunView | null = null;
+const texts = new PointTexts();
+const map = new ClusterMap(texts, {
+  pick: (id) => select(id, true),
+  select: (selection) => bar.show(selection),
+  scheme: (scheme) => legend.show(scheme),
+});
+const legend = new Legend(map);
+const search = new MapSearch(map);
+const bar = new SelectionBar(texts, () => map.clearSelection());
+const lasso = el('vscode-button', { secondary: '', 'aria-pressed': 'false', class: 'lasso-toggle' }, 'Lasso');
+lasso.addEventListener('click', () => {
+  map.lassoMode = !map.lassoMode;
+  lasso.setAttribute('aria-pressed', String(map.lassoMode));
+  lasso.textContent = map.lassoMode ? 'Lasso: on' : 'Lasso';
+});
+search.element.append(lasso);
 let trends: TrendsChart | null = null;
 
 function select(id: string, scroll: boolean): void {
   selected = id;
   markSelected(id, scroll);
+  if (current) legend.update(current, id);
   map.select(id);
 }
 
 function render(run: RunView): void {
+  current = run;
+  legend.update(run, selected);
+  bar.update(run);
   map.show(run);
+  search.refresh();
   app.replaceChildren(el('h2', {}, run.title), el('div', { class: 'metrics' }, metricsLine(run)));
   const layout = el('div', { class: 'layout' });
   const right = el('div');
-  right.append(map.canvas, el('div', { class: 'kw' }, 'Drag to pan, scroll to zoom, hover for the ticket, click to select its cluster.'));
+  const hint = map.canvas.dataset.renderer === 'none' ? 'This view cannot draw the map: WebGL2 is not available here.' : 'Drag to pan, scroll to zoom, hover for the ticket, click to select its cluster; Shift+drag (or Lasso) selects tickets.';
+  right.append(legend.element, search.element, map.box, el('div', { class: 'kw' }, hint), bar.element);
   if (run.purity.length && run.labelColumn) right.append(purityTable(run, (id) => select(id, true)));
   layout.append(clusterList(run, selected, (id) => select(id, false)), right);
   app.append(layout, map.tip);
@@ -56,9 +87,17 @@ function showError(message: string): void {
   app.replaceChildren(el('p', { role: 'alert' }, message));
 }
 
-listen((m) => (m.type === 'run' ? render(m.run) : showError(m.message)), (reason) => showError(`Ticket Lens: the extension sent a message this view cannot read (${reason}).`));
+listen(
+  (m) => {
+    if (m.type === 'run') render(m.run);
+    else if (m.type === 'error') showError(m.message);
+    else if (m.type === 'texts') texts.receive(m.seq, m.items);
+    else search.receive(m.seq, m.indices);
+  },
+  (reason) => showError(`Ticket Lens: the extension sent a message this view cannot read (${reason}).`),
+);
 window.addEventListener('resize', () => {
-  map.draw();
+  map.requestDraw();
   trends?.draw();
 });
 post({ type: 'ready' });

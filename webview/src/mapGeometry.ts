@@ -1,6 +1,7 @@
 /**
  * The map's geometry, apart from the canvas: data bounds, data → screen (device pixels, y up, a
- * 10 px margin, then the user's pan and zoom), hit-testing and zoom about the cursor.
+ * 10 px margin, then the user's pan and zoom) and back, the same map as the shader's clip-space
+ * transform, and zoom about the cursor. Hit-testing is the spatial index's (mapIndex.ts).
  */
 export interface Bounds {
   minX: number;
@@ -21,7 +22,7 @@ const MARGIN = 10;
 const ZOOM_STEP = 1.2;
 
 /** Extent of the points (a loop: spreading tens of thousands of values into Math.min can overflow the stack). */
-export function boundsOf(xs: readonly number[], ys: readonly number[]): Bounds {
+export function boundsOf(xs: ArrayLike<number>, ys: ArrayLike<number>): Bounds {
   if (xs.length === 0) return { minX: 0, minY: 0, maxX: 1, maxY: 1 };
   const b = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
   for (let i = 0; i < xs.length; i++) {
@@ -40,19 +41,28 @@ export function project(x: number, y: number, b: Bounds, width: number, height: 
   return [sx * view.k + view.x, sy * view.k + view.y];
 }
 
-/** Index of the point nearest to screen (mx, my) within `radius`, or −1. */
-export function nearestPoint(xs: readonly number[], ys: readonly number[], b: Bounds, width: number, height: number, view: View, mx: number, my: number, radius: number): number {
-  let best = -1;
-  let bestD = radius ** 2;
-  for (let i = 0; i < xs.length; i++) {
-    const [x, y] = project(xs[i], ys[i], b, width, height, view);
-    const d = (x - mx) ** 2 + (y - my) ** 2;
-    if (d < bestD) {
-      bestD = d;
-      best = i;
-    }
-  }
-  return best;
+/** Data → screen as two axis-wise linear maps: sx = x·ax + bx, sy = y·ay + by (what project applies). */
+export interface Linear {
+  ax: number;
+  bx: number;
+  ay: number;
+  by: number;
+}
+
+export function linearOf(b: Bounds, width: number, height: number, view: View): Linear {
+  const [bx, by] = project(0, 0, b, width, height, view);
+  const [x1, y1] = project(1, 1, b, width, height, view);
+  return { ax: x1 - bx, bx, ay: y1 - by, by };
+}
+
+/** The data point at screen position (sx, sy): project's inverse. */
+export function unproject(sx: number, sy: number, l: Linear): [number, number] {
+  return [(sx - l.bx) / l.ax, (sy - l.by) / l.ay];
+}
+
+/** Data → WebGL clip space ([−1, 1], y up) on a `width` × `height` canvas, as [ax, bx, ay, by]. */
+export function clipTransform(l: Linear, width: number, height: number): [number, number, number, number] {
+  return [(2 * l.ax) / width, (2 * l.bx) / width - 1, (-2 * l.ay) / height, 1 - (2 * l.by) / height];
 }
 
 /** One wheel step in (`zoomIn`) or out, keeping the point under the cursor (mx, my) where it is. */
@@ -65,10 +75,11 @@ export function panBy(view: View, dx: number, dy: number): View {
   return { ...view, x: view.x + dx, y: view.y + dy };
 }
 
-/** Drawing order: noise first, so clusters are painted over it. */
-export function paintOrder(cluster: readonly number[]): number[] {
-  const noise: number[] = [];
-  const rest: number[] = [];
-  cluster.forEach((c, i) => (c < 0 ? noise : rest).push(i));
-  return [...noise, ...rest];
+/** Drawing order: the points for which `isNoise` holds first, so clusters are painted over them. */
+export function paintOrder(n: number, isNoise: (i: number) => boolean): Uint32Array {
+  const order = new Uint32Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) if (isNoise(i)) order[at++] = i;
+  for (let i = 0; i < n; i++) if (!isNoise(i)) order[at++] = i;
+  return order;
 }

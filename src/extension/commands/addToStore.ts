@@ -3,13 +3,19 @@
  * date columns (each may be "None") and the dataset (remembered per file; a dataset already in the
  * store lends its columns), then a cancellable progress notification follows the server's ingest job
  * batch by batch. A cancel keeps the committed batches; adding the file again resumes.
+ *
+ * The server then assigns the dataset's new tickets to the latest run made from it; the notification
+ * says what was ingested and where the new tickets went, with Show Trends (the run's trends written from
+ * the store, as `ticket-lens trends RUN --store` does, then its summary webview, where the chart is) and
+ * Open Run (the same webview as it is).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DatasetName, IngestResult, type CsvPreview, type DatasetInfo, type StoreLocation } from '../../shared/api';
+import { DatasetName, StoreIngestResult, type CsvPreview, type DatasetInfo, type StoreLocation } from '../../shared/api';
 import type { Ctx } from '../ctx';
 import { currentStore } from '../storeConfig';
 import type { StoreTree } from '../views/storeTree';
+import { addToStoreNotice, SHOW_TRENDS } from './addToStoreNotice';
 import { pickOptionalColumn, pickTextColumn } from './columnPicks';
 import { followJob } from './followJob';
 import { showError } from './showError';
@@ -27,7 +33,7 @@ export type AddToStoreArgs = Omit<Remembered, 'dataset'> & { dataset?: string; q
 /** A header that names when a ticket was made. */
 const DATE_HEADER = /date|created|time|opened|submitted|received/i;
 
-export async function addToStore(ctx: Ctx, tree: StoreTree, uri?: vscode.Uri, args?: AddToStoreArgs): Promise<IngestResult | undefined> {
+export async function addToStore(ctx: Ctx, tree: StoreTree, uri?: vscode.Uri, args?: AddToStoreArgs): Promise<StoreIngestResult | undefined> {
   const isCsv = (u: vscode.Uri | undefined): u is vscode.Uri => u !== undefined && path.extname(u.fsPath).toLowerCase() === '.csv';
   let target = uri ?? vscode.window.activeTextEditor?.document.uri;
   // From the view's button or welcome link, with no CSV at hand: ask for one.
@@ -99,9 +105,7 @@ async function ask(ctx: Ctx, target: vscode.Uri, store: StoreLocation, fallbackN
   return choice;
 }
 
-const count = (x: number) => x.toLocaleString('en-US');
-
-async function run(ctx: Ctx, tree: StoreTree, target: vscode.Uri, store: StoreLocation, choice: Remembered, quiet: boolean): Promise<IngestResult | undefined> {
+async function run(ctx: Ctx, tree: StoreTree, target: vscode.Uri, store: StoreLocation, choice: Remembered, quiet: boolean): Promise<StoreIngestResult | undefined> {
   const name = path.basename(target.fsPath);
   const outcome = await followJob(ctx, `Adding ${name} to the Ticket Store`, (c) =>
     c.storeIngest({ csvPath: target.fsPath, textColumn: choice.textColumn, idColumn: choice.idColumn, dateColumn: choice.dateColumn, dataset: choice.dataset, store }),
@@ -113,13 +117,34 @@ async function run(ctx: Ctx, tree: StoreTree, target: vscode.Uri, store: StoreLo
     else showError(ctx.log, `adding ${target.fsPath} to the Ticket Store`, withPasswordHint(outcome.message, store));
     return undefined;
   }
-  const r = IngestResult.parse(outcome.job.result);
+  const r = StoreIngestResult.parse(outcome.job.result);
   if (quiet) return r;
   await vscode.commands.executeCommand('ticketLens.store.focus');
-  void vscode.window.showInformationMessage(
-    `Ticket Lens: dataset "${r.dataset}": ${count(r.new)} new, ${count(r.updated)} updated, ${count(r.unchanged)} unchanged, ${count(r.skipped)} skipped; ${count(r.embedded)} embedded; ${count(r.total)} tickets stored.`,
-  );
+  // Not awaited: the command ends with the ingest, whenever the notification is answered.
+  void notify(ctx, store, r);
   return r;
+}
+
+async function notify(ctx: Ctx, store: StoreLocation, r: StoreIngestResult): Promise<void> {
+  const notice = addToStoreNotice(r);
+  const picked =
+    notice.severity === 'warning' ? await vscode.window.showWarningMessage(notice.text, ...notice.actions) : await vscode.window.showInformationMessage(notice.text, ...notice.actions);
+  if (!picked || !notice.runDir) return;
+  const runDir = notice.runDir;
+  try {
+    if (picked === SHOW_TRENDS) {
+      const trends = await followJob(ctx, `Trends of dataset "${r.dataset}"`, (c) => c.storeTrends({ store, runDir, dataset: r.dataset }));
+      if (!trends.ok) {
+        if (!trends.cancelled) showError(ctx.log, `writing the trends of ${runDir}`, withPasswordHint(trends.message, store));
+        return;
+      }
+    }
+    const run = await (await ctx.client()).loadRun(runDir);
+    // The registered command, so the panel's edits refresh the Clusters view as from there.
+    await vscode.commands.executeCommand('ticketLens.openSummary', { run });
+  } catch (err) {
+    showError(ctx.log, `opening ${runDir}`, err);
+  }
 }
 
 /** A refused login on a server store: say where its password is set. */

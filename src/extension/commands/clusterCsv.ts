@@ -88,7 +88,7 @@ async function run(ctx: Ctx, tree: RunsTree, target: vscode.Uri, choice: Remembe
       textColumn: choice.textColumn,
       labelColumn: choice.labelColumn,
       outDir,
-      params: { depth: choice.depth, minClusterSize: choice.minClusterSize },
+      params: { depth: choice.depth, minClusterSize: choice.minClusterSize, normalize: readConfig(ctx.log).normalizeText },
     }),
   );
   if (!outcome.ok) {

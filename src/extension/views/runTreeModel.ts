@@ -3,7 +3,7 @@
  * sub-clusters, then example rows. runsTree.ts turns these plain items into VS Code tree items.
  */
 import * as path from 'node:path';
-import { clusterName, type ClusterRecord, type LoadedRun } from '../../shared/api';
+import { clusterName, suggestionText, type ClusterRecord, type LoadedRun } from '../../shared/api';
 import { errorMessage } from '../errorMessage';
 
 export type Node =
@@ -84,11 +84,12 @@ export function treeItem(n: Node): TreeItemModel {
     const c = n.cluster;
     const hasKids = n.run.clusters.some((k) => k.parent === c.id) || c.examples.length > 0;
     const share = ((c.size / n.run.manifest.input.rows) * 100).toFixed(1);
+    const suggestion = suggestionText(c);
     return {
       label: clusterName(c),
       collapsible: hasKids ? 'collapsed' : 'none',
-      description: `${c.size} rows (${share}%)${c.purity ? ` · ${c.purity.label} ${(c.purity.share * 100).toFixed(0)}%` : ''}${c.reviewed ? ' · reviewed' : ''}`,
-      tooltip: `${c.id}${c.description ? `\n${c.description}` : ''}\nkeywords: ${c.keywords.map((k) => k.term).join(', ')}`,
+      description: `${c.size} rows (${share}%)${c.purity ? ` · ${c.purity.label} ${(c.purity.share * 100).toFixed(0)}%` : ''}${suggestion ? ` · ${suggestion}` : ''}${c.reviewed ? ' · reviewed' : ''}`,
+      tooltip: `${c.id}${c.description ? `\n${c.description}` : ''}${suggestion ? `\nsuggested: ${suggestion}` : ''}\nkeywords: ${c.keywords.map((k) => k.term).join(', ')}`,
       markdownTooltip: true,
       contextValue: clusterContextValue(c),
       icon: c.isNoise ? 'circle-slash' : c.reviewed ? 'pass-filled' : c.labelSource === 'llm' ? 'sparkle' : 'symbol-namespace',

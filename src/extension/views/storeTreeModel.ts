@@ -1,17 +1,21 @@
 /**
  * What the Ticket Store view shows, without the editor: the store's datasets (name, tickets, date
- * range, last ingest), each opening onto its details (tickets and vectors, dates, last ingest, source
- * file and columns, model); or one line saying why the store cannot be read. No datasets: no nodes,
+ * range, last ingest, and how many new tickets went to the run they are assigned to), each opening onto
+ * its details (tickets and vectors, dates, last ingest, source file and columns, model, the run and
+ * where the tickets since it went); or one line saying why the store cannot be read. No datasets: no nodes,
  * so the view's welcome content shows. storeTree.ts turns these plain items into VS Code tree items.
  */
 import * as path from 'node:path';
-import type { DatasetInfo, StoreDatasets } from '../../shared/api';
+import type { DatasetInfo, DatasetRun, StoreDatasets } from '../../shared/api';
 
 /** What the view last learned: a listing (null: no embedded store made yet), or why there is none. */
 export type StoreState = { ok: true; listing: StoreDatasets | null } | { ok: false; message: string };
 
+/** A listed dataset; `run` absent or null: no run made from it (or a server that does not say). */
+export type ListedDataset = DatasetInfo & { run?: DatasetRun | null };
+
 export type StoreNode =
-  | { kind: 'dataset'; store: string; dataset: DatasetInfo }
+  | { kind: 'dataset'; store: string; dataset: ListedDataset }
   | { kind: 'detail'; dataset: string; label: string; value: string; tooltip: string; icon: string }
   | { kind: 'problem'; message: string };
 
@@ -43,6 +47,12 @@ export function dateRange(d: DatasetInfo): string {
   return first === last ? first : `${first} → ${last}`;
 }
 
+/** The run's share of the tickets since it was made, for the dataset's line. */
+function placed(r: DatasetRun): string {
+  const done = r.assigned + r.noise + r.new;
+  return `${n(done)} assigned to ${r.runId}${r.pending ? `, ${n(r.pending)} pending` : ''}`;
+}
+
 function tickets(d: DatasetInfo): string {
   return d.embedded === d.tickets ? `${n(d.tickets)} tickets` : `${n(d.tickets)} tickets (${n(d.embedded)} with vectors)`;
 }
@@ -66,6 +76,22 @@ export function storeChildNodes(node: StoreNode): StoreNode[] {
     detail('Source', path.basename(d.sourcePath), 'file', `${d.sourcePath}\n${columns}`),
     detail('Columns', columns, 'symbol-field'),
     detail('Model', d.model?.id ?? 'none yet', 'symbol-misc', d.model ? `${d.model.id}\nONNX sha256 ${d.model.hash}` : 'No vector stored yet.'),
+    ...(d.run ? runDetails(d.run, detail) : []),
+  ];
+}
+
+/** The run new tickets go to, and where the ones since it was made went. */
+function runDetails(r: DatasetRun, detail: (label: string, value: string, icon: string, tooltip?: string) => StoreNode): StoreNode[] {
+  const since = `${n(r.assigned)} in clusters · ${n(r.noise)} noise · ${n(r.new)} new${r.pending ? ` · ${n(r.pending)} not assigned yet` : ''}`;
+  return [
+    detail('Run', `${r.runId} (made ${minute(r.createdAt)})`, 'graph-scatter', `New tickets are assigned to this run after each ingest.\n${r.runDir}`),
+    detail(
+      'Since the run',
+      since,
+      'pulse',
+      `Tickets ingested since ${minute(r.createdAt)}: ${n(r.assigned)} assigned to a cluster, ${n(r.noise)} with the run's noise, ${n(r.new)} new / unassigned (far from every cluster)` +
+        (r.pending ? `; ${n(r.pending)} not assigned yet (the next ingest assigns them, or ticket-lens assign RUN --store).` : '.'),
+    ),
   ];
 }
 
@@ -76,8 +102,8 @@ export function storeTreeItem(node: StoreNode): StoreItemModel {
     return {
       label: d.name,
       collapsible: 'collapsed',
-      description: `${tickets(d)} · ${dateRange(d)} · ${ingested}`,
-      tooltip: `${d.name} in ${node.store}\nfrom ${d.sourcePath}`,
+      description: `${tickets(d)} · ${dateRange(d)} · ${ingested}${d.run ? ` · ${placed(d.run)}` : ''}`,
+      tooltip: `${d.name} in ${node.store}\nfrom ${d.sourcePath}${d.run ? `\nnew tickets go to run ${d.run.runId} (${d.run.runDir})` : ''}`,
       contextValue: 'dataset',
       icon: 'database',
       id: `${node.store}#${d.name}`,

@@ -7,9 +7,11 @@ import { resolve } from 'node:path';
 import { topLevelPath, type AssignResult, type AssignedRow, type TicketAssignment } from '../../shared/api';
 import type { Embedder } from '../embed/types';
 import type { Logger } from '../log';
-import { buildAssigner, type AssignOptions, type Assigner } from './assigner';
+import type { AssignOptions, Assigner } from './assigner';
 import { writeAssigned } from './assignedCsv';
+import { membersAssigner } from './calibrationCache';
 import { readNewTickets } from './csvTickets';
+import { embedderText, runNormalized } from '../text/normalize';
 import { embedTexts, runMembers, type KnownVectors, type RunMembers } from './runMembers';
 
 export interface AssignProgress {
@@ -34,10 +36,11 @@ export async function prepareRun(runDir: string, deps: AssignDeps): Promise<{ me
   const members = await runMembers(runDir, deps.embedder, {
     signal: deps.signal,
     known: deps.known,
+    log: deps.log,
     onProgress: (done, total) => deps.progress?.({ stage: "embedding the run's members", done, total }),
   });
   deps.progress?.({ stage: 'calibrating thresholds' });
-  const assigner = await buildAssigner(members, { ...deps.options, signal: deps.signal });
+  const assigner = await membersAssigner(members, deps.embedder, { ...deps.options, signal: deps.signal }, deps.log);
   const t = Object.values(assigner.calibration.thresholds);
   deps.log.info(`run ${members.run.manifest.id}: ${members.texts.length} unique texts; far-from-cluster thresholds ${Math.min(...t).toFixed(2)}–${Math.max(...t).toFixed(2)} (cosine) over ${t.length} top-level places`);
   return { members, assigner };
@@ -46,7 +49,9 @@ export async function prepareRun(runDir: string, deps: AssignDeps): Promise<{ me
 /** Texts → assignments in the run's space. */
 export async function assignTexts(prepared: { members: RunMembers; assigner: Assigner }, texts: readonly string[], deps: AssignDeps): Promise<TicketAssignment[]> {
   deps.progress?.({ stage: 'embedding new tickets', done: 0, total: texts.length });
-  const raw = await embedTexts(deps.embedder, texts, { signal: deps.signal, known: deps.known, onProgress: (done, total) => deps.progress?.({ stage: 'embedding new tickets', done, total }) });
+  // A run made with normalisation compares normalised texts (and the store's vectors are of original ones).
+  const normalized = runNormalized(prepared.members.run.manifest.params);
+  const raw = await embedTexts(deps.embedder, texts.map((t) => embedderText(t, normalized)), { signal: deps.signal, known: normalized ? undefined : deps.known, onProgress: (done, total) => deps.progress?.({ stage: 'embedding new tickets', done, total }) });
   deps.progress?.({ stage: 'assigning' });
   return prepared.assigner.assign(prepared.members.toRunSpace(raw), texts.length, deps.signal);
 }

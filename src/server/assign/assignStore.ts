@@ -6,13 +6,14 @@
  */
 import type { AssignResult, AssignedRow } from '../../shared/api';
 import type { Store } from '../store';
-import { buildAssigner } from './assigner';
+import { membersAssigner } from './calibrationCache';
 import type { AssignDeps } from './assignRun';
 import { summarise } from './assignRun';
-import { assertRunEmbedding, runMembers } from './runMembers';
+import { assertRunEmbedding, embedTexts, runMembers } from './runMembers';
 import { pendingTickets, saveAssignments, storedVectorsOf, storeRun } from './storeAssignments';
 import { loadRun } from '../run/folder';
 import { TicketLensError } from '../../shared/api';
+import { embedderText, runNormalized } from '../text/normalize';
 
 export interface AssignStoreInput {
   runDir: string;
@@ -49,11 +50,14 @@ export async function assignStore(store: Store, input: AssignStoreInput, deps: A
   const due = await pendingTickets(store.engine, r, since, e.info.dim);
   if (due.withoutVector > 0) deps.log.warn(`${due.withoutVector} tickets of "${dataset}" have no vector yet and were left for later (ticket-lens ingest --embeddings-only --dataset ${dataset}).`);
   const known = storedVectorsOf(store.engine, r, e.info.dim);
-  const members = await runMembers(input.runDir, e, { signal: deps.signal, known, onProgress: (done, total) => deps.progress?.({ stage: "embedding the run's members", done, total }) });
+  // A run the store's tickets are assigned to keeps its members (assign-members.bin): the next assign reads no vectors from the store.
+  const members = await runMembers(input.runDir, e, { signal: deps.signal, known, keep: true, log: deps.log, onProgress: (done, total) => deps.progress?.({ stage: "embedding the run's members", done, total }) });
   deps.progress?.({ stage: 'calibrating thresholds' });
-  const assigner = await buildAssigner(members, { ...deps.options, signal: deps.signal });
+  const assigner = await membersAssigner(members, e, { ...deps.options, signal: deps.signal }, deps.log);
   deps.progress?.({ stage: 'assigning', done: 0, total: due.pks.length });
-  const out = await assigner.assign(members.toRunSpace(due.vectors), due.pks.length, deps.signal);
+  // The stored vectors are of the original texts; a run made with normalisation compares normalised ones.
+  const vectors = runNormalized(run.manifest.params) ? await embedTexts(e, due.texts.map((t) => embedderText(t, true)), { signal: deps.signal }) : due.vectors;
+  const out = await assigner.assign(members.toRunSpace(vectors), due.pks.length, deps.signal);
   deps.progress?.({ stage: 'saving assignments' });
   await saveAssignments(
     store,

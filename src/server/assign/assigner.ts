@@ -141,21 +141,28 @@ function threshold(xs: number[], q: number): number {
   return Math.min(empirical, mean + normalQuantile(q) * sd);
 }
 
-/** Every node with children, the root first: its members and their labels one level down. */
-function buildNodes(members: Members): Node[] {
+/** The root's labels (each member's top-level place) and the search base of all members. */
+function rootOf(members: Members): { labels: string[]; base: SearchBase } {
+  return { labels: members.paths.map((p) => pathAtDepth(p, 1)), base: searchBase(members.vectors, members.paths.length, members.dim) };
+}
+
+/**
+ * Every node with children, the root first: its members and their labels one level down. The root
+ * holds every member in order, so its base is the members' own vectors (no copy).
+ */
+function buildNodes(members: Members, root: { labels: string[]; base: SearchBase }): Node[] {
   const byNode = new Map<string, number[]>();
   members.paths.forEach((p, i) => {
-    for (const a of [ROOT, ...ancestorPaths(p).slice(1)]) {
+    for (const a of ancestorPaths(p).slice(1)) {
       let list = byNode.get(a);
       if (!list) byNode.set(a, (list = []));
       list.push(i);
     }
   });
-  const nodes: Node[] = [];
+  const nodes: Node[] = [{ path: ROOT, members: Int32Array.from(members.paths, (_, i) => i), labels: root.labels, base: root.base }];
   for (const [path, list] of byNode) {
-    const depth = path === ROOT ? 0 : pathDepth(path);
-    const labels = list.map((i) => pathAtDepth(members.paths[i], depth + 1));
-    if (path !== ROOT && labels.every((l) => l === path)) continue; // a leaf: nothing below to choose
+    const labels = list.map((i) => pathAtDepth(members.paths[i], pathDepth(path) + 1));
+    if (labels.every((l) => l === path)) continue; // a leaf: nothing below to choose
     const rows = Int32Array.from(list);
     nodes.push({ path, members: rows, labels, base: searchBase(gather(members.vectors, members.dim, rows), rows.length, members.dim) });
   }
@@ -168,17 +175,13 @@ function spread(n: number, max: number): number[] {
   return Array.from({ length: max }, (_, i) => Math.floor(((i + 0.5) * n) / max));
 }
 
-export async function buildAssigner(members: Members, options: AssignOptions = {}): Promise<Assigner> {
-  const o = { ...DEFAULTS, ...options };
+/**
+ * The thresholds: each top-level place's sampled members, each against all the others. The one cost
+ * of assigning that grows with the run (calibrationCache.ts keeps the result in the run folder).
+ */
+async function measureThresholds(members: Members, root: { labels: readonly string[]; base: SearchBase }, o: typeof DEFAULTS, signal?: AbortSignal): Promise<AssignCalibration> {
   const n = members.paths.length;
-  if (n === 0) throw new TicketLensError('bad_input', 'The run has no rows to compare new tickets with.');
-  if (members.vectors.length !== n * members.dim) throw new TicketLensError('internal', `Members: ${members.vectors.length} numbers for ${n} × ${members.dim}.`);
-  const nodes = buildNodes(members);
-  const nodeOf = new Map(nodes.map((nd) => [nd.path, nd]));
-  const root = nodeOf.get(ROOT)!;
   const k = Math.min(o.k, n);
-
-  // ---- thresholds: each top-level label's members, each against all the others
   const byTop = new Map<string, number[]>();
   root.labels.forEach((l, i) => {
     let list = byTop.get(l);
@@ -189,7 +192,7 @@ export async function buildAssigner(members: Members, options: AssignOptions = {
   const perPlace = Math.max(20, Math.min(o.calibrationSample, Math.floor(CALIBRATION_QUERIES / byTop.size)));
   for (const list of byTop.values()) for (const j of spread(list.length, perPlace)) sample.push(list[j]);
   const kk = Math.min(k + 1, n);
-  const near = await topK(gather(members.vectors, members.dim, sample), sample.length, root.base, kk, o.signal);
+  const near = await topK(gather(members.vectors, members.dim, sample), sample.length, root.base, kk, signal);
   const scores = new Map<string, number[]>();
   sample.forEach((i, q) => {
     const own = root.labels[i];
@@ -211,7 +214,41 @@ export async function buildAssigner(members: Members, options: AssignOptions = {
   for (const [label, list] of scores) {
     if (isNoisePath(label)) thresholds[label] = clusterThresholds.length ? clusterThresholds[clusterThresholds.length >> 1] : Number(threshold(list, o.quantile).toFixed(4));
   }
-  const calibration: AssignCalibration = { k, m: o.m, quantile: o.quantile, thresholds, sampled: sample.length };
+  return { k, m: o.m, quantile: o.quantile, thresholds, sampled: sample.length };
+}
+
+function checkMembers(members: Members): void {
+  const n = members.paths.length;
+  if (n === 0) throw new TicketLensError('bad_input', 'The run has no rows to compare new tickets with.');
+  if (members.vectors.length !== n * members.dim) throw new TicketLensError('internal', `Members: ${members.vectors.length} numbers for ${n} × ${members.dim}.`);
+}
+
+/** The options' values, defaults filled in. */
+export function assignSettings(options: AssignOptions = {}): typeof DEFAULTS {
+  const { k, m, quantile, temperature, calibrationSample } = { ...DEFAULTS, ...options };
+  return { k, m, quantile, temperature, calibrationSample };
+}
+
+/** The run's thresholds alone (what buildAssigner measures when it is given none). */
+export async function calibrate(members: Members, options: AssignOptions = {}): Promise<AssignCalibration> {
+  checkMembers(members);
+  return measureThresholds(members, rootOf(members), assignSettings(options), options.signal);
+}
+
+/**
+ * `calibration`: thresholds measured before on the same members with the same options (calibrationCache.ts),
+ * used as they are; without it they are measured now.
+ */
+export async function buildAssigner(members: Members, options: AssignOptions = {}, calibration?: AssignCalibration): Promise<Assigner> {
+  const o = assignSettings(options);
+  checkMembers(members);
+  const n = members.paths.length;
+  const nodes = buildNodes(members, rootOf(members));
+  const nodeOf = new Map(nodes.map((nd) => [nd.path, nd]));
+  const root = nodes[0];
+  const k = Math.min(o.k, n);
+  const measured = calibration ?? (await measureThresholds(members, root, o, options.signal));
+  const { thresholds } = measured;
 
   async function descend(vectors: Float32Array, dim: number, rows: number[], node: Node, out: TicketAssignment[], signal?: AbortSignal): Promise<void> {
     const kn = Math.min(k, node.members.length);
@@ -231,7 +268,7 @@ export async function buildAssigner(members: Members, options: AssignOptions = {
 
   return {
     members: n,
-    calibration,
+    calibration: measured,
     async assign(vectors, count, signal) {
       const dim = members.dim;
       if (vectors.length !== count * dim) throw new TicketLensError('internal', `Tickets: ${vectors.length} numbers for ${count} × ${dim}.`);

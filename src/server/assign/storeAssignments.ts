@@ -71,14 +71,18 @@ export interface PendingTickets {
   withoutVector: number;
 }
 
-/** Tickets of the run's dataset ingested at or after `since` (epoch ms) that the run has not placed, with their vectors. */
+/**
+ * Tickets of the run's dataset ingested at or after `since` (epoch ms) that the run has not placed, and
+ * tickets assign placed that an ingest changed since (an edited text is another ticket to place), with
+ * their vectors.
+ */
 export async function pendingTickets(db: SqlRunner, r: StoreRun, since: number, dim: number): Promise<PendingTickets> {
   const rows = await db.query<{ pk: number; ticket_id: string; text: string; created_ms: number | null; source_row: number; source_line: number; v: string | null }>(
     `SELECT t.pk::int AS pk, t.ticket_id, t.text, (extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line, ${vectorSelect('e.embedding')} AS v
      FROM tickets t
      LEFT JOIN embeddings e ON e.ticket_pk = t.pk AND e.model_id = $2 AND e.content_hash = t.content_hash
      LEFT JOIN assignments a ON a.run_id = $3 AND a.ticket_pk = t.pk
-     WHERE t.dataset_id = $1 AND a.ticket_pk IS NULL AND t.ingested_at >= $4::timestamptz
+     WHERE t.dataset_id = $1 AND ((a.ticket_pk IS NULL AND t.ingested_at >= $4::timestamptz) OR (a.source = 'assign' AND t.updated_at > a.assigned_at))
      ORDER BY t.pk`,
     [r.datasetId, r.modelId, r.runId, iso(since)],
   );

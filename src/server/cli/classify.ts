@@ -12,6 +12,9 @@ import { evaluateModel, reportMarkdown } from '../classify/evaluate';
 import { ClassifyService, resolveModelPath } from '../classify/service';
 import { trainModel } from '../classify/trainModel';
 import { writeFileAtomic } from '../data/atomic';
+import { EvaluateRequest } from '../../shared/evaluation';
+import { evaluateClassifier } from '../evaluation/evaluateClassifier';
+import { checkEvaluationOutputs, writeEvaluation } from '../evaluation/writeEvaluation';
 import { checkOutputFile, CLASSIFIER_OUTPUT, readHead, type OwnOutput } from '../data/outputs';
 import { cacheRoot, defaultModelDir, loadEmbedder, type Embedder } from '../embed';
 import { createLogger } from '../log';
@@ -106,6 +109,32 @@ interface EvalFlags extends EmbedFlags {
   sep: string;
   out: string;
   reject?: boolean;
+  folds?: string;
+  task?: string;
+}
+
+/** `eval --out DIR`: one single-label head drawn (evaluation/), the likely mislabelled rows found. */
+async function evaluateIntoFolder(csv: string, f: EvalFlags): Promise<void> {
+  if (f.labelColumn.length !== 1 || f.multiLabelColumn.length) throw new TicketLensError('bad_input', 'eval --out DIR evaluates one single-label column: give exactly one --label-column (or --out FILE.json for the report of several).');
+  if (f.reject) throw new TicketLensError('bad_input', '--reject applies to --out FILE.json; the pictures show the classifier\'s top class for every row.');
+  const req = EvaluateRequest.parse({ csvPath: csv, textColumn: f.textColumn, labelColumn: f.labelColumn[0], model: f.model, task: f.task, folds: num('--folds', f.folds) });
+  const inUse = [
+    { path: csv, what: 'the labelled CSV' },
+    { path: resolveModelPath(f.model), what: 'the classifier being evaluated' },
+  ];
+  // Refused before any work: an output over the input, the classifier, or a file Ticket Lens did not write.
+  await checkEvaluationOutputs(f.out, inUse);
+  const e = await withEmbedder(f, (embedder, signal, progress) => {
+    const service = new ClassifyService(() => Promise.resolve(embedder));
+    return evaluateClassifier(req, { classifier: (ref) => service.model(ref), embedder: () => Promise.resolve(embedder), signal, progress: stageTracker(progress) });
+  });
+  const files = await writeEvaluation(f.out, e, inUse);
+  const li = e.labelIssues;
+  process.stdout.write(
+    `${e.model.task}: accuracy ${e.accuracy.toFixed(4)}, macro-F1 ${e.macroF1.toFixed(4)}, weighted-F1 ${e.weightedF1.toFixed(4)}, ROC-AUC ${e.macroAuc?.toFixed(4) ?? 'n/a'}, ECE ${e.reliability.ece.toFixed(4)}${li ? `; ${li.found} likely mislabelled rows (out-of-fold accuracy ${li.outOfFoldAccuracy.toFixed(4)})` : ''}\n`,
+  );
+  if (e.adapterEffect) process.stdout.write(`adapter: k-means ARI ${e.adapterEffect.ariBase.toFixed(3)} → ${e.adapterEffect.ariAdapted.toFixed(3)}, NMI ${e.adapterEffect.nmiBase.toFixed(3)} → ${e.adapterEffect.nmiAdapted.toFixed(3)}\n`);
+  process.stdout.write(`evaluation: ${files.json}\n            ${files.markdown}\n            ${files.pictures.join('\n            ')}\n`);
 }
 
 interface ClassifyFlags extends EmbedFlags {
@@ -162,16 +191,23 @@ export function registerClassifyCommands(program: Command): void {
   addEmbeddingOptions(
     program
       .command('eval')
-      .description('evaluate a classifier on a labelled CSV: report.json and a markdown report beside it')
+      .description('evaluate a classifier on a labelled CSV: --out DIR writes evaluation.json, evaluation.md and pictures (confusion matrix, per-class P/R/F1, ROC curves, reliability diagram) with the likely mislabelled rows; --out FILE.json writes report.json and a markdown report beside it')
       .argument('<csv>', 'labelled CSV (never modified)')
       .requiredOption('--model <file>', 'classifier (.tlc file or a shipped default name)')
       .requiredOption('--text-column <name>', 'column holding the text')
       .option('--label-column <name>', 'a single-label column to evaluate (repeatable)', collect, [])
       .option('--multi-label-column <name>', 'a multi-label column (repeatable)', collect, [])
       .option('--sep <s>', 'separator inside multi-label cells', ';')
-      .requiredOption('--out <file>', 'report.json to write (the markdown goes to the same name with .md)')
-      .option('--reject', 'apply the reject option (rejected rows count as errors)'),
+      .requiredOption('--out <file|dir>', 'report.json to write (the markdown goes to the same name with .md); or a folder (any other name that is not an existing file) for evaluation.json, evaluation.md and the pictures (one --label-column)')
+      .option('--reject', 'apply the reject option (rejected rows count as errors; report.json only)')
+      .option('--task <name>', 'with --out DIR: the classifier\'s task to judge against the label column (default: the task of that column\'s name)')
+      .option('--folds <k>', 'with --out DIR: k-fold out-of-fold training that finds likely mislabelled rows (0: skip)', '5'),
   ).action(async (csv: string, f: EvalFlags) => {
+    // A folder (new or existing) gets the pictures; a .json name or an existing file keeps the report and its checks.
+    if (!/\.json$/i.test(f.out) && !(await stat(f.out).catch(() => null))?.isFile()) {
+      await evaluateIntoFolder(csv, f);
+      return;
+    }
     const mdPath = f.out.replace(/\.json$/i, '') + '.md';
     const inUse = [
       { path: csv, what: 'the labelled CSV' },

@@ -29,6 +29,7 @@ interface ClusterFlags extends ModelFlags {
   seed: string;
   out?: string;
   cache: boolean;
+  normalize: boolean;
   quiet?: boolean;
   store?: boolean;
   storeDir?: string;
@@ -134,6 +135,7 @@ export function registerCluster(program: Command): void {
       .option('--seed <n>', 'random seed (same input + parameters + seed → same clusters)', int('--seed'), '42')
       .option('--adapter <model>', "cluster in a trained classifier's adapter space (.tlc file or shipped name)")
       .option('--out <dir>', 'run folder to create (default .ticket-lens/runs/<file>-<time>)')
+      .option('--no-normalize', 'embed and count keywords on the texts as written, without taking out handles, links, e-mail addresses, numbers, greetings, signatures and quoted replies')
       .option('--no-cache', 'do not use the on-disk embedding cache')
       .option('--quiet', 'no progress output'),
   ).action(async (csv: string | undefined, f: ClusterFlags) => {
@@ -148,6 +150,7 @@ export function registerCluster(program: Command): void {
       reassignOutliers: f.reassignOutliers === undefined ? null : f.reassignOutliers === true ? 0.5 : Number(f.reassignOutliers),
       seed: Number(f.seed),
       adapterModel: f.adapter ?? null,
+      normalize: f.normalize,
     });
     const csvOut = csv !== undefined ? (f.out ?? defaultRunDir(csv)) : null;
     if (csv !== undefined) checkOutDir(csvOut!, csv);

@@ -1,9 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { IngestResult } from '../../shared/api';
+import { TicketLensError, type IngestAssignment, type StoreIngestResult, type StoreLocation } from '../../shared/api';
+import type { AssignProgress } from '../assign/assignRun';
 import { cacheRoot, defaultModelDir } from '../embed';
 import { createLogger } from '../log';
+import { runsDirsOf } from '../ingestAssign/datasetRun';
+import { ingestAndAssign } from '../ingestAssign/ingestAndAssign';
 import { defaultStoreDir, type IngestProgress, type Store } from '../store';
-import { embedderSource, ingest } from '../store/ingest';
+import { embedderSource } from '../store/ingest';
 import { addModelOptions, type ModelFlags } from './options';
 import { createProgress } from './progress';
 import { cancelOnSigint } from './cancelOnSigint';
@@ -23,6 +26,8 @@ interface IngestFlags extends ModelFlags {
   dataset?: string;
   store?: string;
   database?: string;
+  assign: boolean;
+  run?: string;
   cache: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -41,7 +46,21 @@ const day = (name: string) => (v: string) => {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-function summary(r: IngestResult): string {
+const pct = (x: number, of: number) => `${((x / Math.max(1, of)) * 100).toFixed(1)}%`;
+
+/** The assign step's line of the summary: how many went where, in which run (a step skipped says why on the log). */
+function assignedLine(a: IngestAssignment): string {
+  if (a.status === 'failed') return `not assigned to ${a.runDir}: ${a.message}\n`;
+  if (a.status === 'skipped') return '';
+  const without = a.withoutVector ? `; ${n(a.withoutVector)} without a vector left for later` : '';
+  return (
+    `assigned ${n(a.tickets)} tickets to run ${a.runId} (${a.chosen === 'latest' ? 'the latest run made from the dataset' : 'as asked'}): ` +
+    `${n(a.assigned)} into clusters (${pct(a.assigned, a.tickets)}), ${n(a.noise)} with the run's noise (${pct(a.noise, a.tickets)}), ${n(a.new)} new / unassigned (${pct(a.new, a.tickets)})${without}; ${a.seconds.toFixed(1)} s\n` +
+    `  run folder: ${a.runDir}\n`
+  );
+}
+
+function summary(r: StoreIngestResult): string {
   const s = r.skippedBy;
   const why = [
     s.emptyText && `${n(s.emptyText)} empty text`,
@@ -54,7 +73,8 @@ function summary(r: IngestResult): string {
   return (
     `dataset "${r.dataset}" in ${r.store}: ${n(r.rows)} rows read${dates} — ${n(r.new)} new, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged, ` +
     `${n(r.skipped)} skipped${why.length ? ` (${why.join(', ')})` : ''}; ${n(r.embedded)} embedded; ${n(r.total)} tickets stored; ${r.seconds.toFixed(1)} s` +
-    `${r.resumed ? ' (resumed an interrupted ingest)' : ''}\n`
+    `${r.resumed ? ' (resumed an interrupted ingest)' : ''}\n` +
+    assignedLine(r.assignment)
   );
 }
 
@@ -63,7 +83,7 @@ export function registerIngest(program: Command): void {
     program
       .command('ingest')
       .description(
-        'add the rows of a CSV to the ticket store with their vectors: an unchanged row is not embedded again, an edited one is, and an interrupted ingest resumes where it stopped',
+        "add the rows of a CSV to the ticket store with their vectors (an unchanged row is not embedded again, an edited one is, and an interrupted ingest resumes where it stopped), then assign the new tickets to the clusters of the latest run made from the dataset, as assign RUN --store does",
       )
       .argument('[csv]', 'input CSV (never modified); not read with --embeddings-only')
       .option('--text-column <name>', 'column holding the text')
@@ -77,6 +97,11 @@ export function registerIngest(program: Command): void {
       .option('--embeddings-only', "read no file: embed the dataset's stored tickets that lack a vector of this model (moves a dataset to another model)")
       .option('--skip-embedded', 'skip rows whose id already has a vector without comparing their text (append-only feeds)')
       .option('--dataset <name>', 'dataset to add to (default: the file name without extension)')
+      .option('--no-assign', "store only: do not assign the new tickets to a run's clusters")
+      .option(
+        '--run <dir>',
+        "assign the new tickets to this run (default: the latest run made from the dataset — by cluster --store, or filed under it by assign RUN --store — in ./.ticket-lens/runs or beside the store folder; none: nothing is assigned)",
+      )
       .option('--store <dir>', 'embedded store folder (default: ./.ticket-lens/store)')
       .option('--database <url>', 'a PostgreSQL server with pgvector instead of the embedded store (default: $TICKET_LENS_DATABASE, which keeps a password out of the process list)')
       .option('--no-cache', 'do not use the on-disk embedding cache')
@@ -88,6 +113,7 @@ export function registerIngest(program: Command): void {
     if (!f.embeddingsOnly && (csv === undefined || f.textColumn === undefined)) {
       throw new InvalidArgumentError('ingest needs a CSV and --text-column (or --embeddings-only --dataset NAME).');
     }
+    if (f.run !== undefined && !f.assign) throw new InvalidArgumentError('Give --run DIR or --no-assign, not both.');
     const log = createLogger(f.quiet ? 'warn' : 'info');
     const progress = createProgress({ quiet: f.quiet });
     const lines = !f.quiet && !process.stderr.isTTY;
@@ -114,10 +140,19 @@ export function registerIngest(program: Command): void {
         process.stderr.write(`ingest: batch ${p.batches.done}/${p.batches.total} committed (${n(p.done)}/${n(p.total)} rows)\n`);
       }
     };
+    let assignStage = '';
+    const onAssignProgress = (p: AssignProgress) => {
+      if (p.stage !== assignStage) {
+        assignStage = p.stage;
+        progress.stage(p.stage, p.total);
+      }
+      if (p.done !== undefined) progress.update(p.done, p.total);
+    };
     try {
-      store = await openCliStore(database ? { url: database } : { dir: f.store ?? defaultStoreDir() }, log);
-      const result = await ingest(
-        store.engine,
+      const location: StoreLocation = database ? { url: database } : { dir: f.store ?? defaultStoreDir() };
+      store = await openCliStore(location, log);
+      const result = await ingestAndAssign(
+        store,
         embedder,
         {
           csvPath: csv ?? null,
@@ -133,11 +168,16 @@ export function registerIngest(program: Command): void {
           embeddingsOnly: Boolean(f.embeddingsOnly),
           skipEmbedded: Boolean(f.skipEmbedded),
         },
-        { log, signal: cancel.signal, onProgress },
+        { assign: f.assign, runDir: f.run ?? null },
+        { runsDirs: runsDirsOf(location, [process.cwd()]) },
+        { log, signal: cancel.signal, onProgress, onAssignProgress },
       );
       stopProgress();
       for (const w of result.warnings) log.warn(w);
+      if (result.assignment.status === 'skipped' && result.assignment.reason !== 'off') log.info(result.assignment.message);
       process.stdout.write(f.json ? `${JSON.stringify(result)}\n` : summary(result));
+      // The run asked for could not take the tickets: the ingest is stored, but the command did not do all it was asked.
+      if (result.assignment.status === 'failed' && f.run !== undefined) throw new TicketLensError('bad_input', `the tickets are stored but were not assigned to ${f.run}: ${result.assignment.message}`);
     } finally {
       stopProgress();
       cancel.stop();

@@ -1,11 +1,14 @@
 /**
- * Review edits on a run (rename, mark reviewed, merge), applied to the run as it is on disk under its
- * lock and committed in one step with summary.md (and assignments.csv for a merge), so the extension
- * never writes run files itself and a label job running meanwhile cannot undo an edit.
+ * Review edits on a run (rename, mark reviewed, merge, move rows, new cluster from rows), applied to
+ * the run as it is on disk under its lock and committed in one step with summary.md (and
+ * assignments.csv for a merge or a row edit), so the extension never writes run files itself and a
+ * label job running meanwhile cannot undo an edit.
  */
 import { isAncestorOrSelf, TicketLensError, type ClusterRecord, type LoadedRun, type RunEdit } from '../../shared/api';
+import type { AssignmentRow } from '../../shared/run';
 import { readAssignments } from '../run/assignmentsCsv';
 import { updateRun, type RunChanges } from '../run/folder';
+import { moveRows, newCluster } from './rowEdits';
 
 export async function applyEdits(runDir: string, edits: readonly RunEdit[]): Promise<ClusterRecord[]> {
   const after = await updateRun(runDir, (run) => editRun(run, edits));
@@ -20,12 +23,22 @@ async function editRun(run: LoadedRun, edits: readonly RunEdit[]): Promise<RunCh
     return c;
   };
   const renames = new Map<string, string>();
+  // Read once, and only when an edit changes rows' paths; merges re-path them at the end.
+  let rows: AssignmentRow[] | null = null;
+  const repath = async () => {
+    rows ??= await readAssignments(run.runDir);
+    applyRenames(rows, renames);
+    renames.clear();
+    return rows;
+  };
   for (const e of edits) {
     if (e.op === 'rename') {
       const c = find(e.id);
       c.label = e.label;
       c.labelSource = 'user';
     } else if (e.op === 'review') find(e.id).reviewed = e.reviewed;
+    else if (e.op === 'moveRows') clusters = moveRows(clusters, await repath(), e.rows, e.to);
+    else if (e.op === 'newCluster') clusters = newCluster(clusters, await repath(), e.rows, e.label);
     else {
       const [into, ...rest] = e.ids.map(find);
       if (rest.some((c) => c.parent !== into.parent || c.isNoise || into.isNoise)) {
@@ -45,10 +58,13 @@ async function editRun(run: LoadedRun, edits: readonly RunEdit[]): Promise<RunCh
       for (const g of gone) renames.set(g, into.id);
     }
   }
-  if (!renames.size) return { clusters };
-  const rows = await readAssignments(run.runDir);
+  if (!renames.size && !rows) return { clusters };
+  return { clusters, assignments: await repath() };
+}
+
+function applyRenames(rows: AssignmentRow[], renames: ReadonlyMap<string, string>): void {
+  if (!renames.size) return;
   for (const r of rows) {
     for (const [from, to] of renames) if (isAncestorOrSelf(from, r.cluster)) r.cluster = to;
   }
-  return { clusters, assignments: rows };
 }

@@ -8,7 +8,7 @@
  */
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { ancestorPaths, keywordName, labelOf, TicketLensError, type ClusterRecord, type ExportLabelsRequestParsed, type ExportLabelsResult, type LoadedRun } from '../../shared/api';
+import { ancestorPaths, autoNameOf, keywordName, labelOf, TicketLensError, type ClusterRecord, type ExportLabelsRequestParsed, type ExportLabelsResult, type LoadedRun } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
 import { checkOutputFile, RUN_FOLDER_OUTPUT } from '../data/outputs';
 import { readAssignments } from '../run/assignmentsCsv';
@@ -21,7 +21,7 @@ const KEYWORD_TERMS = 3;
 /** The class a cluster's rows get: its label; when unreviewed clusters count too, else its keywords. */
 function classOf(c: ClusterRecord, reviewedOnly: boolean): string | null {
   if (c.isNoise || (reviewedOnly && !c.reviewed)) return null;
-  return labelOf(c) ?? (reviewedOnly ? null : keywordName(c, KEYWORD_TERMS) || null);
+  return labelOf(c) ?? (reviewedOnly ? null : (autoNameOf(c) ?? (keywordName(c, KEYWORD_TERMS) || null)));
 }
 
 export function exportReviewedLabels(input: ExportLabelsRequestParsed): Promise<ExportLabelsResult> {

@@ -13,6 +13,8 @@ import type { Representer } from './stages';
 
 /** Keywords kept per cluster. */
 export const KEYWORDS_PER_CLUSTER = 10;
+/** Terms the representer returns per cluster: the keywords kept, and more as the namer's candidates (autoName.ts). */
+export const CANDIDATE_TERMS = 20;
 
 export function terms(text: string): string[] {
   // scikit-learn's default token pattern: words of 2+ word characters.
@@ -62,5 +64,5 @@ export const ctfidfTask: CpuTask<{ docs: readonly string[]; classOf: Int32Array;
 
 /** The default representer: c-TF-IDF among the sibling clusters it is given, in a worker thread (tokenising every text takes a while at 27k). */
 export const ctfidfRepresenter: Representer = {
-  represent: (docs, classOf) => runTask(ctfidfTask, { docs, classOf: Int32Array.from(classOf), top: KEYWORDS_PER_CLUSTER }),
+  represent: (docs, classOf) => runTask(ctfidfTask, { docs, classOf: Int32Array.from(classOf), top: CANDIDATE_TERMS }),
 };

@@ -1,26 +1,70 @@
 /**
- * Exact cosine kNN of unit vectors, blocked through onnxruntime-node: scores = Q · Xᵀ for a block of
+ * The kNN graph of the cluster engine: exact up to EXACT_MAX_POINTS points, approximate (NN-descent,
+ * knn/nnDescent.ts) above, where exact search's n² cost takes over (docs/measurements/knn.md).
+ *
+ * Exact: cosine kNN of unit vectors, blocked through onnxruntime-node: scores = Q · Xᵀ for a block of
  * queries, then TopK, in one small ONNX graph (vectors/matmulTopK.ts), so the n × n similarity matrix
  * never exists and the heavy lifting runs in MLAS on every core. Exact (recall 1.0), unlike umap-js's
- * random-projection kNN whose recall fell to 0.79 at 27k (docs/measurements/knn.md). Measured by
- * scripts/bench-umap.mjs on 24,635 unique Bitext MiniLM vectors, 2 threads: 2.2–2.4 s, recall@15 1.0
- * (umap-learn's NN-descent, warmed up: 0.7 s, approximate). It is O(n²·d): ~16× that at 100k points,
- * where an NN-descent would start to pay; at the product's sizes exactness is affordable and removes
- * one source of run-to-run difference. Exact and near duplicates are fine: the point itself is
- * dropped wherever TopK (ties by index) places it, so a twin at distance 0 may come first.
+ * random-projection kNN whose recall fell to 0.79 at 27k. Measured by scripts/bench-umap.mjs on 24,635
+ * unique Bitext MiniLM vectors, 2 threads: 2.2–2.4 s. It is O(n²·d): ~36 s at 100k, an hour at 1M.
+ * Below the crossover exactness is affordable and removes one source of run-to-run difference, so
+ * runs of up to EXACT_MAX_POINTS unique texts get the very graph they always got. Exact and near
+ * duplicates are fine: the point itself is dropped wherever TopK (ties by index) places it, so a twin
+ * at distance 0 may come first.
  */
 import * as ort from 'onnxruntime-node';
 import { TicketLensError } from '../../shared/api';
 import { BLOCK, matmulTopKSession, transpose } from '../vectors/matmulTopK';
+import { runTask } from '../workers/pool';
+import { buffers } from '../workers/task';
+import { rowMatrix } from '../vectors/rowDot';
+import { nnDescentTask } from './knn/nnDescentTask';
+import type { NnDescentParams } from './knn/nnDescent';
 import type { KnnGraph } from './types';
+
+/**
+ * Up to this many points the exact graph. NN-descent (one thread) overtakes exact search (two threads)
+ * at about 10,000–12,000 points on 2 cores (docs/measurements/knn.md); up to 30,000 exact search costs at most
+ * a second or two more, and keeps every run of that size (the 27k Bitext benchmark among them) on the
+ * very graph it always had.
+ */
+export const EXACT_MAX_POINTS = 30_000;
 
 export interface KnnOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
 
+export interface ApproximateKnnOptions extends KnnOptions {
+  /** Same vectors, k and seed → the same graph, bit for bit. */
+  seed: number;
+  /** NN-descent's knobs, for benchmarks and tests (defaults: the measured choice). */
+  params?: NnDescentParams;
+}
+
 /**
- * k nearest neighbours (self excluded) of each of n unit vectors (row-major n × dim), by cosine
+ * k nearest neighbours (self excluded, nearest first) of each of n unit vectors (row-major n × dim) by
+ * cosine distance: exact up to EXACT_MAX_POINTS points, approximate above (recall@15 ≥ 0.95 measured).
+ */
+export function knnGraph(vectors: Float32Array, n: number, dim: number, k: number, opts: ApproximateKnnOptions): Promise<KnnGraph> {
+  return n <= EXACT_MAX_POINTS ? exactKnn(vectors, n, dim, k, opts) : approximateKnn(vectors, n, dim, k, opts);
+}
+
+/**
+ * The approximate graph whatever n is: NN-descent in a worker thread over one copy of the vectors (in
+ * shared WebAssembly memory, for its SIMD dot product). Ties by index; deterministic for a seed.
+ */
+export async function approximateKnn(vectors: Float32Array, n: number, dim: number, k: number, opts: ApproximateKnnOptions): Promise<KnnGraph> {
+  const kk = Math.min(k, n - 1);
+  // NN-descent wants room to sample: tiny inputs get the exact graph (a few hundred dot products).
+  if (n <= 2 * (kk + 1)) return exactKnn(vectors, n, dim, k, opts);
+  if (opts.signal?.aborted) throw new TicketLensError('job_cancelled', 'kNN was cancelled.');
+  const matrix = rowMatrix(vectors, n, dim);
+  return runTask(nnDescentTask, { matrix, k: kk, seed: opts.seed, params: opts.params }, { signal: opts.signal, onProgress: (p) => opts.onProgress?.(p.round, p.maxRounds), transfer: buffers(matrix.v) });
+}
+
+/**
+ * Exact k nearest neighbours (self excluded) of each of n unit vectors (row-major n × dim), by cosine
  * distance. Ties are broken by index, so the graph is deterministic.
  */
 export async function exactKnn(vectors: Float32Array, n: number, dim: number, k: number, opts: KnnOptions = {}): Promise<KnnGraph> {

@@ -12,11 +12,13 @@
 import { basename } from 'node:path';
 import { childPath, isNoisePath, isTopLevelNoise, ROOT, TicketLensError, topLevelPath, type AssignmentRow, type ClusterParams, type ClusterResult, type Evaluation } from '../../shared/api';
 import { readCsv, type CsvRecord } from '../data/csv';
+import { runTexts } from '../text/normalize';
 import type { Embedder } from '../embed';
 import { embeddingFingerprint } from '../embed/identity';
 import type { Logger } from '../log';
 import type { StoredVectors } from '../store';
 import { writeRun } from '../run/folder';
+import { saveAssignFiles } from '../assign/calibrationCache';
 import { adapterSpace } from './adapterSpace';
 import { dedupe } from './dedupe';
 import { defaultStages } from './defaultStages';
@@ -92,7 +94,14 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   for (const s of table.skipped) deps.log.warn(`${input.csvPath}: row ${s.row} (line ${s.line}) skipped: ${s.reason}`);
   const rows = table.records;
   if (stored && rows.length === 0) throw new TicketLensError('bad_input', `Dataset "${stored.tickets.dataset}" has no embedded tickets${stored.source.startDate || stored.source.endDate ? ' in the dates asked for' : ''}; nothing to cluster.`);
-  const texts = dedupe(rows.map((r) => r.text));
+  // Boilerplate (handles, links, numbers, signatures, quoted replies) out of what is embedded and
+  // counted, so texts differing only in it are one unique text; rows keep and show their own text.
+  // Stored tickets' vectors were embedded from their original text at ingest: no normalising those.
+  const normalized = params.normalize && !stored;
+  if (params.normalize && stored) deps.log.info('text normalisation: off for stored tickets, whose vectors were embedded from the original text');
+  const forms = normalized ? runTexts(rows.map((r) => r.text)) : null;
+  const texts = dedupe(forms ? forms.embed : rows.map((r) => r.text));
+  const shownTexts = forms ? texts.rowsOf.map((rs) => rows[rs[0]].text) : texts.unique;
   const labelOfRow = input.labelColumn ? rows.map((r) => r.fields[input.labelColumn!]) : null;
   hooks.time('read', Date.now() - t);
 
@@ -130,7 +139,12 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   // ---- describe and represent
   hooks.stage('keywords and examples');
   t = Date.now();
-  const clusters = await describeClusters({ leafOf, vectors: space.vectors, dim: space.dim, uniqueTexts: texts.unique, rowsOf: texts.rowsOf, rows, labelOfRow }, stages.representer);
+  // The names' candidate phrases go into the texts' space (the adapter's, when clustering in one).
+  const embed = async (phrases: readonly string[]) => {
+    const v = await e.embed(phrases, { signal: deps.signal, priority: 'background', persist: false });
+    return adapter ? adapter.map(v) : v;
+  };
+  const clusters = await describeClusters({ leafOf, vectors: space.vectors, dim: space.dim, uniqueTexts: shownTexts, keywordTexts: forms ? texts.rowsOf.map((rs) => forms.keywords[rs[0]]) : undefined, rowsOf: texts.rowsOf, rows, labelOfRow, embed }, stages, hooks);
   hooks.time('keywords', Date.now() - t);
 
   // ---- evaluate
@@ -162,7 +176,7 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   await writeRun(input.outDir, {
     input: { path: input.csvPath, rows: rows.length, textColumn: input.textColumn, labelColumn: input.labelColumn ?? null, skipped: table.skipped.length },
     model: { id: e.info.modelId, hash: e.info.modelHash, fingerprint: await embeddingFingerprint(e) },
-    params: { ...params, minClusterSize: top.minClusterSize, minSamples: params.minSamples ?? DEFAULT_MIN_SAMPLES, adapterModel: adapter?.path ?? null, ...stored?.source },
+    params: { ...params, normalize: normalized, minClusterSize: top.minClusterSize, minSamples: params.minSamples ?? DEFAULT_MIN_SAMPLES, adapterModel: adapter?.path ?? null, ...stored?.source },
     timings,
     clusters,
     assignments,
@@ -172,6 +186,12 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
     signal: deps.signal,
   });
   timings.write = (Date.now() - t) / 1000;
+  // A run of stored tickets is what new tickets are assigned to after each ingest: its members (in the
+  // run's space) and assign calibration are kept now rather than made by the first assign (calibrationCache.ts).
+  if (stored) {
+    deps.progress?.({ stage: 'calibrating assign thresholds' }); // not hooks.stage: the run is written, a cancel now only skips this
+    await saveAssignFiles(input.outDir, { texts: texts.unique, paths: leafOf, vectors: space.vectors, dim: space.dim }, { modelHash: e.info.modelHash, adapter: adapter?.path ?? null }, deps.log, deps.signal);
+  }
 
   return {
     runDir: input.outDir,

@@ -5,7 +5,7 @@
  * (temperature 0.05 on cosine), so a text between two clusters gets a low one. Centroids live in
  * clusters.json, so no vectors need to be kept with the run.
  */
-import { keywordName, labelOf, type ClusterRecord, type Prediction } from '../../shared/api';
+import { autoNameOf, keywordName, labelOf, type ClusterRecord, type Prediction } from '../../shared/api';
 
 const TEMPERATURE = 0.05;
 /** An unlabelled cluster's prediction is named by this many keywords (short enough for a hover). */
@@ -43,7 +43,7 @@ export function predictClusters(vectors: Float32Array, dim: number, clusters: re
       bestSim = sims[k];
       level = children.get(best.id) ?? [];
     }
-    out.push({ path: best?.id ?? null, label: best ? (labelOf(best) ?? keywordName(best, KEYWORD_TERMS)) : null, similarity: bestSim, probability });
+    out.push({ path: best?.id ?? null, label: best ? (labelOf(best) ?? autoNameOf(best) ?? keywordName(best, KEYWORD_TERMS)) : null, similarity: bestSim, probability });
   }
   return out;
 }

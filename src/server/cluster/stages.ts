@@ -1,8 +1,8 @@
 /**
  * The swappable stages of the cluster engine, in BERTopic's order: embed → reduce → cluster →
- * describe → represent. The pipeline takes its reducer, clusterer and representer as objects with one
- * method each (defaultStages.ts: UMAP, HDBSCAN, c-TF-IDF), so another algorithm replaces one stage
- * without touching the wiring. Every stage takes plain arrays and returns plain data; none reads
+ * describe → represent → name. The pipeline takes its reducer, clusterer, representer and namer as
+ * objects with one method each (defaultStages.ts: UMAP, HDBSCAN, c-TF-IDF, KeyBERT-like names), so
+ * another algorithm replaces one stage without touching the wiring. Every stage takes plain arrays and returns plain data; none reads
  * settings or writes files.
  */
 import type { ClusterParams, Keyword, SweepRow } from '../../shared/api';
@@ -68,15 +68,38 @@ export interface Clusterer {
 
 export interface Representer {
   /**
-   * Keywords of each class, best first. `docs` are the texts of one set of sibling clusters, one per
-   * input row, and `classOf[i]` the class of doc i, so the words can be chosen for what sets a cluster
-   * apart from its siblings.
+   * Terms of each class, best first: the first KEYWORDS_PER_CLUSTER are kept as the cluster's
+   * keywords, and all are the namer's candidates. `docs` are the texts of one set of sibling clusters,
+   * one per input row, and `classOf[i]` the class of doc i, so the words can be chosen for what sets a
+   * cluster apart from its siblings.
    */
   represent(docs: readonly string[], classOf: ArrayLike<number>): Promise<Map<number, Keyword[]>>;
+}
+
+/** Unit vectors of texts in the run's embedding space (row-major, texts.length × dim). */
+export type EmbedTexts = (texts: readonly string[]) => Promise<Float32Array>;
+
+export interface NameRequest {
+  /** The cluster path. */
+  id: string;
+  parent: string | null;
+  size: number;
+  /** Mean of the members' vectors, in the run's space. */
+  centroid: Float32Array;
+  /** The representer's terms, best first (more than the keywords kept: they are candidates). */
+  terms: readonly string[];
+  /** The cluster's most central texts, most central first. */
+  texts: readonly string[];
+}
+
+export interface Namer {
+  /** A short readable name per cluster path; a cluster it cannot name is left out. */
+  name(requests: readonly NameRequest[], dim: number, embed: EmbedTexts): Promise<Map<string, string>>;
 }
 
 export interface ClusterStages {
   reducer: Reducer;
   clusterer: Clusterer;
   representer: Representer;
+  namer: Namer;
 }

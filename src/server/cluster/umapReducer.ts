@@ -1,9 +1,10 @@
 /**
- * The default reducer: the exact cosine kNN graph, then UMAP from it — a low-dimensional layout for
+ * The default reducer: the cosine kNN graph (exact up to knn.ts's EXACT_MAX_POINTS, NN-descent above,
+ * so the graph grows as n log n rather than n²), then UMAP from it — a low-dimensional layout for
  * HDBSCAN (ClusterParams.nComponents, min_dist 0 as BERTopic uses) and, at the top level, a 2-d map
  * (min_dist 0.1) laid out side by side from the same graph.
  */
-import { exactKnn } from './knn';
+import { knnGraph } from './knn';
 import type { Reducer } from './stages';
 import { umapLayouts } from './umap';
 
@@ -11,7 +12,7 @@ export const umapReducer: Reducer = {
   async reduce({ vectors, n, dim, params, top }, hooks) {
     let t = Date.now();
     hooks.stage(top ? 'kNN graph' : 'sub-clusters: kNN');
-    const knn = await exactKnn(vectors, n, dim, params.nNeighbors, { signal: hooks.signal });
+    const knn = await knnGraph(vectors, n, dim, params.nNeighbors, { signal: hooks.signal, seed: params.seed });
     if (top) hooks.time('knn', Date.now() - t);
 
     t = Date.now();

@@ -19,7 +19,8 @@ import { basename, dirname, join } from 'node:path';
 import { TicketLensError } from '../../shared/api';
 import { CLASSIFIER_MAGIC } from '../classify/modelFile';
 import { RUN_FILES } from '../run/folder';
-import { MAP_LABELS_PNG, MAP_PNG } from '../run/mapPng';
+import { MAP_DEPTH_PNG, MAP_LABELS_PNG, MAP_PNG } from '../run/mapPng';
+import { SIZES_SVG } from '../run/sizeChart';
 import { RUN_JSON } from '../run/runJson';
 
 async function statOrNull(path: string): Promise<Stats | null> {
@@ -56,7 +57,8 @@ export interface OwnOutput {
   test: (path: string) => Promise<boolean>;
 }
 
-const runOwnFiles = new Set<string>([...RUN_FILES, MAP_PNG, MAP_LABELS_PNG]);
+const runOwnFiles = new Set<string>([...RUN_FILES, MAP_PNG, MAP_LABELS_PNG, SIZES_SVG]);
+const isRunOwnFile = (name: string) => runOwnFiles.has(name) || MAP_DEPTH_PNG.test(name);
 
 export const CLASSIFIER_OUTPUT: OwnOutput = {
   what: 'a classifier (.tlc)',
@@ -68,7 +70,7 @@ export const RUN_FOLDER_OUTPUT: OwnOutput = {
   what: 'an export inside a run folder',
   test: async (path) => {
     const name = basename(path);
-    if (name.startsWith('.') || runOwnFiles.has(name)) return false;
+    if (name.startsWith('.') || isRunOwnFile(name)) return false;
     return !!(await statOrNull(join(dirname(path), RUN_JSON)))?.isFile();
   },
 };

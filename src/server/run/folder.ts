@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { RUN_FORMAT_VERSION, TicketLensError, type AssignmentRow, type ClusterRecord, type EmbeddingFingerprint, type Evaluation, type LoadedRun, type MetricsFile, type RunManifest, type SweepRow } from '../../shared/api';
+import { ASSIGN_CALIBRATION_JSON, ASSIGN_MEMBERS_BIN, RUN_FORMAT_VERSION, TicketLensError, type AssignmentRow, type ClusterRecord, type EmbeddingFingerprint, type Evaluation, type LoadedRun, type MetricsFile, type RunManifest, type SweepRow } from '../../shared/api';
 import { removeLeftovers, writeDirAtomic } from '../data/atomic';
 import { sha256File } from '../data/sha256File';
 import { ASSIGNMENTS_CSV, assignmentsCsv, writeAssignments } from './assignmentsCsv';
@@ -15,14 +15,15 @@ import { CLUSTERS_JSON, clustersText, readClusters, writeClusters } from './clus
 import { commitRunFiles, recoverRun, type RunFile } from './commit';
 import { withRunLock } from './lock';
 import { writeMaps } from './mapPng';
+import { sizeChartSvg, SIZES_SVG, writeSizeChart } from './sizeChart';
 import { METRICS_JSON, readMetrics, writeMetrics } from './metricsJson';
 import { pauseAt } from './pausePoint';
 import { manifestText, readManifest, RUN_JSON, writeManifest } from './runJson';
 import { renderSummary, SUMMARY_MD, summaryOfRun, writeSummary } from './summaryMd';
 import { readTrends } from '../trends/trendsJson';
 
-/** The files a run is made of and a user's export must never replace. */
-export const RUN_FILES = [RUN_JSON, CLUSTERS_JSON, ASSIGNMENTS_CSV, METRICS_JSON, SUMMARY_MD] as const;
+/** The files a run is made of and a user's export must never replace (the assign files: once an assign or a run of stored tickets made them). */
+export const RUN_FILES = [RUN_JSON, CLUSTERS_JSON, ASSIGNMENTS_CSV, METRICS_JSON, SUMMARY_MD, ASSIGN_CALIBRATION_JSON, ASSIGN_MEMBERS_BIN] as const;
 
 export interface RunContent {
   input: { path: string; rows: number; textColumn: string; labelColumn: string | null; skipped: number };
@@ -77,6 +78,7 @@ export async function writeRun(outDir: string, c: RunContent): Promise<void> {
     await writeMetrics(tmp, metrics);
     await writeSummary(tmp, { ...c, manifest, metrics });
     await writeMaps(tmp, c.assignments, labelled, c.signal);
+    await writeSizeChart(tmp, c.clusters, c.input.rows);
     if (c.signal?.aborted) throw new TicketLensError('job_cancelled', 'Clustering was cancelled; no run folder was written.');
   });
 }
@@ -105,7 +107,7 @@ export function loadRun(dir: string): Promise<LoadedRun> {
   return withRunRead(dir, (run) => Promise.resolve(run));
 }
 
-/** What an update replaces; summary.md is always rebuilt from the result. */
+/** What an update replaces; summary.md is always rebuilt from the result, sizes.svg with the clusters. */
 export interface RunChanges {
   clusters?: ClusterRecord[];
   manifest?: RunManifest;
@@ -123,6 +125,8 @@ export function updateRun(dir: string, change: (run: LoadedRun) => Promise<RunCh
     const after: LoadedRun = { runDir: run.runDir, manifest: c.manifest ?? run.manifest, clusters: c.clusters ?? run.clusters };
     const files: RunFile[] = [];
     if (c.clusters) files.push({ name: CLUSTERS_JSON, data: await clustersText(after.clusters) });
+    // The size chart names the clusters: a rename or a label changes it.
+    if (c.clusters) files.push({ name: SIZES_SVG, data: sizeChartSvg(after.clusters, after.manifest.input.rows) });
     if (c.assignments) files.push({ name: ASSIGNMENTS_CSV, data: await assignmentsCsv(c.assignments, !!after.manifest.input.labelColumn) });
     if (c.manifest) files.push({ name: RUN_JSON, data: manifestText(after.manifest) });
     files.push({ name: SUMMARY_MD, data: renderSummary(summaryOfRun(after.manifest, after.clusters, await readMetrics(run.runDir), await readTrends(run.runDir))) });

@@ -1,12 +1,13 @@
 /**
  * map.png: the 2-d layout, one dot per row, coloured by top-level cluster (noise in light grey,
- * drawn first so clusters stay visible); map-labels.png coloured by the label column. pngjs encodes,
+ * drawn first so clusters stay visible); map-labels.png coloured by the label column; map-depth-N.png
+ * coloured by the clusters of level N, as the insights pipeline this grew from draws one map per depth. pngjs encodes,
  * in a worker thread (renderMapsTask): its filtering and deflate of two 1000 × 1000 images held the
  * HTTP thread for ~0.27 s at 4,000 rows and ~0.5 s at 27,000.
  */
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { topLevelNumber, type AssignmentRow } from '../../shared/api';
+import { comparePaths, isNoisePath, pathAtDepth, pathDepth, topLevelNumber, type AssignmentRow } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
 import { runTask } from '../workers/pool';
 import { buffers, type CpuTask } from '../workers/task';
@@ -73,14 +74,28 @@ export const renderMapsTask: CpuTask<MapInput, Uint8Array[]> = {
   run: ({ x, y, colours }) => colours.map((c) => draw(x, y, c)),
 };
 
-/** The maps' input: by top-level cluster and, `withLabels`, by label (labels coloured in sorted order). */
-export function mapInput(rows: readonly AssignmentRow[], withLabels: boolean): MapInput {
+/** One map per depth below the top (`map-depth-2.png` …): the file name for a depth. */
+export const mapDepthPng = (depth: number) => `map-depth-${depth}.png`;
+export const MAP_DEPTH_PNG = /^map-depth-[2-9]\.png$/;
+
+/** The maps' input, with the file each colouring goes to. */
+export interface Maps extends MapInput {
+  files: string[];
+}
+
+/**
+ * By top-level cluster (map.png); by label when `withLabels` (labels coloured in sorted order); and,
+ * for a run with sub-clusters, one map per deeper level coloured by the path cut to that depth, so
+ * a cluster's sub-clusters stand apart (a row whose path ends above that depth, or in noise, is grey).
+ */
+export function mapInput(rows: readonly AssignmentRow[], withLabels: boolean): Maps {
   const n = rows.length;
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   const byCluster = new Int32Array(n);
   // A few hundred distinct paths among the rows: each parsed once.
   const colourOfPath = new Map<string, number>();
+  let maxDepth = 1;
   for (let r = 0; r < n; r++) {
     const a = rows[r];
     x[r] = a.x;
@@ -89,19 +104,37 @@ export function mapInput(rows: readonly AssignmentRow[], withLabels: boolean): M
     if (c === undefined) {
       const top = topLevelNumber(a.cluster);
       colourOfPath.set(a.cluster, (c = top === null ? NOISE_COLOUR : top % PALETTE.length));
+      maxDepth = Math.max(maxDepth, pathDepth(a.cluster));
     }
     byCluster[r] = c;
   }
-  if (!withLabels) return { x, y, colours: [byCluster] };
-  const labels = [...new Set(rows.map((r) => r.label ?? ''))].sort();
-  const idx = new Map(labels.map((l, i) => [l, i % PALETTE.length]));
-  return { x, y, colours: [byCluster, Int32Array.from(rows, (r) => idx.get(r.label ?? '')!)] };
+  const colours = [byCluster];
+  const files = [MAP_PNG];
+  if (withLabels) {
+    const labels = [...new Set(rows.map((r) => r.label ?? ''))].sort();
+    const idx = new Map(labels.map((l, i) => [l, i % PALETTE.length]));
+    colours.push(Int32Array.from(rows, (r) => idx.get(r.label ?? '')!));
+    files.push(MAP_LABELS_PNG);
+  }
+  const paths = [...colourOfPath.keys()];
+  for (let depth = 2; depth <= maxDepth; depth++) {
+    const cut = new Map(paths.map((p) => [p, pathDepth(p) < depth || isNoisePath(pathAtDepth(p, depth)) || topLevelNumber(p) === null ? null : pathAtDepth(p, depth)]));
+    const order = [...new Set([...cut.values()].filter((p): p is string => p !== null))].sort(comparePaths);
+    const idx = new Map(order.map((p, i) => [p, i % PALETTE.length]));
+    colours.push(
+      Int32Array.from(rows, (r) => {
+        const p = cut.get(r.cluster);
+        return p ? idx.get(p)! : NOISE_COLOUR;
+      }),
+    );
+    files.push(mapDepthPng(depth));
+  }
+  return { x, y, colours, files };
 }
 
-/** map.png, and map-labels.png when the run has a label column; `signal` stops the drawing. */
+/** map.png, map-labels.png when the run has a label column, map-depth-N.png per deeper level; `signal` stops the drawing. */
 export async function writeMaps(dir: string, rows: readonly AssignmentRow[], withLabels: boolean, signal?: AbortSignal): Promise<void> {
-  const input = mapInput(rows, withLabels);
-  const [byCluster, byLabel] = await runTask(renderMapsTask, input, { signal, transfer: buffers(input.x, input.y, ...input.colours) });
-  await writeFileAtomic(join(dir, MAP_PNG), byCluster);
-  if (byLabel) await writeFileAtomic(join(dir, MAP_LABELS_PNG), byLabel);
+  const { files, ...input } = mapInput(rows, withLabels);
+  const images = await runTask(renderMapsTask, input, { signal, transfer: buffers(input.x, input.y, ...input.colours) });
+  for (let i = 0; i < files.length; i++) await writeFileAtomic(join(dir, files[i]), images[i]);
 }

@@ -4,7 +4,7 @@
  * markdownText, so the preview shows it as written and fetches nothing.
  */
 import { basename, join } from 'node:path';
-import { clusterName, keywordName, labelOf, NEW_SERIES, type ClusterRecord, type MetricsFile, type RunManifest, type TrendsFile } from '../../shared/api';
+import { autoNameOf, clusterName, keywordName, labelOf, NEW_SERIES, suggestionText, type ClusterRecord, type MetricsFile, type RunManifest, type TrendsFile } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
 import { markdownCode, markdownText } from './markdownText';
 
@@ -100,15 +100,17 @@ export function renderSummary(c: SummaryInput): string {
     `${top.filter((k) => !k.isNoise).length} clusters, ${c.clusters.filter((k) => k.depth > 1 && !k.isNoise).length} sub-clusters; ` +
     `noise ${noise ? pct(noise.size / rows) : '0%'}. Run ${text(c.manifest.id)}, ${text(c.manifest.createdAt)}.`, '');
   out.push(`Parameters: ${Object.entries(c.params).map(([k, v]) => `${text(k)}=${text(String(v))}`).join(', ')}.`, '');
-  // The table's column is the label or, for noise and unlabelled clusters, the keywords.
-  out.push('## Clusters', '', '| cluster | rows | share | keywords | purity |', '|---|---:|---:|---|---|');
+  // The table's column is the label or, for unlabelled clusters, the name chosen without an LLM, else (noise, older runs) the keywords.
+  out.push('## Clusters', '', '| cluster | rows | share | name | purity |', '|---|---:|---:|---|---|');
   for (const k of top) {
-    out.push(`| ${text(k.id)}${k.isNoise ? ' (noise)' : ''} | ${k.size} | ${pct(k.size / rows)} | ${oneLine(labelOf(k) ?? keywordName(k))} | ${k.purity ? `${oneLine(k.purity.label)} ${pct(k.purity.share)}` : ''} |`);
+    out.push(`| ${text(k.id)}${k.isNoise ? ' (noise)' : ''} | ${k.size} | ${pct(k.size / rows)} | ${oneLine(labelOf(k) ?? autoNameOf(k) ?? keywordName(k))} | ${k.purity ? `${oneLine(k.purity.label)} ${pct(k.purity.share)}` : ''} |`);
   }
   out.push('');
   for (const k of top.filter((t) => !t.isNoise).slice(0, 15)) {
     out.push(`### ${text(k.id)} — ${oneLine(clusterName(k))} (${k.size} rows)`, '');
     if (k.description) out.push(text(k.description), '');
+    const suggestion = suggestionText(k);
+    if (suggestion) out.push(`Suggested: ${text(suggestion)}`, '');
     out.push(`Keywords: ${k.keywords.map((w) => text(w.term)).join(', ')}`, '');
     for (const ex of k.examples.slice(0, 3)) out.push(`- row ${ex.row}: “${oneLine(ex.text)}”`);
     const subs = children(k.id).filter((s) => !s.isNoise);

@@ -17,16 +17,23 @@ export interface StoredTicket {
   embeddedHash: string | null;
 }
 
-/** The dataset's tickets by id, with whether each has a current vector under `modelId`. */
+type StoredRow = [ticketId: string, contentHash: string, createdMs: number | null, row: number, line: number, embeddedHash: string | null];
+
+/**
+ * The dataset's tickets by id, with whether each has a current vector under `modelId`. Read as one
+ * JSON array rather than a row per ticket: the drivers hand values over one by one, and for the
+ * 26,872 tickets of Bitext (what a re-ingest of an unchanged file compares with) one value is ~3×
+ * faster on PGlite.
+ */
 export async function storedTickets(db: SqlRunner, datasetId: number, modelId: number | null): Promise<Map<string, StoredTicket>> {
-  const rows = await db.query<{ ticket_id: string; content_hash: string; created_ms: number | null; source_row: number; source_line: number; embedded_hash: string | null }>(
-    `SELECT t.ticket_id, t.content_hash, round(extract(epoch FROM t.created_at) * 1000)::float8 AS created_ms, t.source_row, t.source_line, e.content_hash AS embedded_hash
+  const [{ j }] = await db.query<{ j: string | null }>(
+    `SELECT json_agg(json_build_array(t.ticket_id, t.content_hash, round(extract(epoch FROM t.created_at) * 1000)::float8, t.source_row, t.source_line, e.content_hash))::text AS j
      FROM tickets t LEFT JOIN embeddings e ON e.ticket_pk = t.pk AND e.model_id = $2
      WHERE t.dataset_id = $1`,
     [datasetId, modelId],
   );
   const out = new Map<string, StoredTicket>();
-  for (const r of rows) out.set(r.ticket_id, { contentHash: r.content_hash, createdAt: r.created_ms, row: r.source_row, line: r.source_line, embeddedHash: r.embedded_hash });
+  for (const [id, contentHash, createdAt, row, line, embeddedHash] of JSON.parse(j ?? '[]') as StoredRow[]) out.set(id, { contentHash, createdAt, row, line, embeddedHash });
   return out;
 }
 

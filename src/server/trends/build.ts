@@ -7,7 +7,8 @@ import { clusterName, NEW_SERIES, TRENDS_FORMAT_VERSION, type ClusterRecord, typ
 import type { Embedder } from '../embed/types';
 import { embedTexts } from '../assign/runMembers';
 import { DAY_MS } from '../store/ingest/dates';
-import { emergingTopics, MAX_CANDIDATES } from './emerging';
+import { runTask } from '../workers/pool';
+import { candidateBuffers, emergingTopicsTask, MAX_CANDIDATES, type Candidates } from './emerging';
 import { countSeries, growth } from './series';
 import { isCandidate, type TrendTicket } from './sources';
 
@@ -62,10 +63,8 @@ export async function buildTrends(run: LoadedRun, tickets: readonly TrendTicket[
     const ready = candidates.filter((c) => vectorOf.has(c));
     const vectors = new Float32Array(ready.length * dim);
     ready.forEach((c, i) => vectors.set(vectorOf.get(c)!, i * dim));
-    emerging = emergingTopics(
-      { texts: ready.map((c) => c.text), vectors, dim, dates: Float64Array.from(ready, (c) => c.at), rows: ready.map((c) => c.row) },
-      o.minTopicSize,
-    );
+    const input: Candidates = { texts: ready.map((c) => c.text), vectors, dim, dates: Float64Array.from(ready, (c) => c.at), rows: ready.map((c) => c.row) };
+    emerging = await runTask(emergingTopicsTask, { candidates: input, minTopicSize: o.minTopicSize }, { signal, transfer: candidateBuffers(input) });
   }
   return {
     version: TRENDS_FORMAT_VERSION,

@@ -13,6 +13,7 @@ import type { EmergingTopic } from '../../shared/api';
 import { centroid, representatives } from '../cluster/examples';
 import { hdbscan } from '../cluster/hdbscan';
 import { ctfidf, KEYWORDS_PER_CLUSTER } from '../cluster/keywords';
+import { buffers, type CpuTask } from '../workers/task';
 
 /** Prim's MST over the candidates is O(n²·d) (1,200 took 3–4 s on 2 cores); the most recent this many are clustered. */
 export const MAX_CANDIDATES = 3000;
@@ -63,3 +64,15 @@ export function emergingTopics(c: Candidates, minTopicSize: number): EmergingTop
   topics.sort((a, b) => b.size - a.size);
   return topics.map((t, i) => ({ id: `emerging.${i}`, ...t }));
 }
+
+/**
+ * The same as a worker task: HDBSCAN over up to MAX_CANDIDATES tickets is seconds of pure JS, which
+ * must not hold the server's thread (a trends job from the extension runs in the server).
+ */
+export const emergingTopicsTask: CpuTask<{ candidates: Candidates; minTopicSize: number }, EmergingTopic[]> = {
+  name: 'emergingTopics',
+  run: ({ candidates, minTopicSize }) => emergingTopics(candidates, minTopicSize),
+};
+
+/** The candidates' buffers, moved to the worker rather than copied. */
+export const candidateBuffers = (c: Candidates) => buffers(c.vectors, c.dates);

@@ -31,7 +31,7 @@ describe('ticket-lens cluster on the bundled sample (real model)', () => {
   });
 
   it('writes a complete run folder that validates against the shared format', () => {
-    for (const f of ['run.json', 'clusters.json', 'assignments.csv', 'metrics.json', 'summary.md', 'map.png', 'map-labels.png']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['run.json', 'clusters.json', 'assignments.csv', 'metrics.json', 'summary.md', 'map.png', 'map-labels.png', 'map-depth-2.png', 'sizes.svg']) expect(existsSync(join(out, f)), f).toBe(true);
     const manifest = RunManifest.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')));
     expect(manifest.input).toMatchObject({ rows: 300, textColumn: 'text', labelColumn: 'intent' });
     expect(manifest.params.minClusterSize).toEqual(expect.any(Number));

@@ -148,6 +148,15 @@ describe('the cluster browser model', () => {
     expect(long.label).toHaveLength(100);
   });
 
+  it("a cluster labelled by Claude shows its suggested category and priority in the description and tooltip", () => {
+    const labelled = run('labelled', '2025-03-04T10:00:00.000Z', [cluster({ id: 'root.0', size: 20, label: 'Double charges', labelSource: 'llm', suggestedCategory: 'Billing', suggestedPriority: 'High' })], 40);
+    const item = treeItem({ kind: 'cluster', run: labelled, cluster: labelled.clusters[0] });
+    expect(item.description).toBe('20 rows (50.0%) · Billing · High priority');
+    expect(item.tooltip).toContain('suggested: Billing · High priority');
+    // Without suggestions nothing is added (the unlabelled run above).
+    expect(treeItem(clusterNode('root.1')).description).not.toContain('priority');
+  });
+
   it("each item's contextValue gets exactly the menus package.json gives that kind of node", () => {
     const menus = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } })
       .contributes.menus['view/item/context'];

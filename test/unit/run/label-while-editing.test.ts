@@ -16,6 +16,7 @@ import { silentLogger } from '../../../src/server/log';
 import { readAssignments } from '../../../src/server/run/assignmentsCsv';
 import { readMetrics } from '../../../src/server/run/metricsJson';
 import { renderSummary, summaryOfRun } from '../../../src/server/run/summaryMd';
+import { sizeChartSvg } from '../../../src/server/run/sizeChart';
 import { startServer, type RunningServer } from '../../../src/server/serve';
 import { labelFromPrompt, startFakeAnthropic, type FakeAnthropic } from '../../support/fakeAnthropic';
 import { modelDir } from '../../support/model';
@@ -85,5 +86,8 @@ describe('editing a run while a label job runs on it', () => {
     // summary.md is the report of exactly these files
     expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toBe(renderSummary(summaryOfRun(manifest, after, await readMetrics(runDir))));
     expect(readFileSync(join(runDir, 'summary.md'), 'utf8')).toContain('Our own name');
+    // So is the size chart, which names the clusters.
+    expect(readFileSync(join(runDir, 'sizes.svg'), 'utf8')).toBe(sizeChartSvg(after, manifest.input.rows));
+    expect(readFileSync(join(runDir, 'sizes.svg'), 'utf8')).toContain('Our own name');
   });
 });

@@ -31,6 +31,7 @@ const HOSTILE = {
   model: `<img src=${EVIL}/m.png>`,
   timing: `<b>embed</b>`,
   runId: `1. <img src=${EVIL}/id.png>`,
+  category: `[Billing](${EVIL}/cat) <img src=${EVIL}/cat.png>`,
 };
 
 function cluster(id: string, over: Partial<ClusterRecord>): ClusterRecord {
@@ -49,7 +50,7 @@ function hostileRun() {
     labelling: { state: 'complete', model: HOSTILE.model, usage: null },
   };
   const clusters = [
-    cluster('root.0', { label: HOSTILE.label, labelSource: 'llm', description: HOSTILE.description, keywords: [{ term: HOSTILE.keyword, score: 1 }], examples: [{ row: 1, text: HOSTILE.ticket }], purity: { label: HOSTILE.purity, share: 0.9 } }),
+    cluster('root.0', { label: HOSTILE.label, labelSource: 'llm', description: HOSTILE.description, keywords: [{ term: HOSTILE.keyword, score: 1 }], examples: [{ row: 1, text: HOSTILE.ticket }], purity: { label: HOSTILE.purity, share: 0.9 }, suggestedCategory: HOSTILE.category, suggestedPriority: 'High' }),
     cluster('root.1', { keywords: [{ term: HOSTILE.keyword, score: 1 }, { term: 'refund', score: 0.5 }], examples: [{ row: 2, text: HOSTILE.description }] }),
     cluster('root.0.0', { parent: 'root.0', depth: 2, label: HOSTILE.ticket, labelSource: 'llm' }),
     cluster('root.noise', { isNoise: true, size: 10 }),
@@ -77,7 +78,7 @@ describe('summary.md with hostile texts', () => {
 
   it('shows every text as the characters it holds', () => {
     const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
-    for (const s of [HOSTILE.ticket.slice(0, 160), HOSTILE.label, HOSTILE.description, HOSTILE.keyword, HOSTILE.textColumn, HOSTILE.title, HOSTILE.param, HOSTILE.purity, HOSTILE.model, HOSTILE.timing, HOSTILE.runId]) {
+    for (const s of [HOSTILE.ticket.slice(0, 160), HOSTILE.label, HOSTILE.description, HOSTILE.keyword, HOSTILE.textColumn, HOSTILE.title, HOSTILE.param, HOSTILE.purity, HOSTILE.model, HOSTILE.timing, HOSTILE.runId, `Suggested: ${HOSTILE.category} · High priority`]) {
       expect(html, s).toContain(escapeHtml(oneLine(s)));
     }
     // The label column stays a code span, its backtick and tag inside it as text.

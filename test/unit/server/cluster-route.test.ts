@@ -3,7 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterResult, CsvPreview, JobInfo, PredictResponse, type RunManifest } from '../../../src/shared/api';
+import { ClusterResult, CsvPreview, JobInfo, PredictResponse, RunPoints, type RunManifest } from '../../../src/shared/api';
+import { parse } from 'csv-parse/sync';
 import { silentLogger } from '../../../src/server/log';
 import { startServer, type RunningServer } from '../../../src/server/serve';
 import { modelDir } from '../../support/model';
@@ -44,6 +45,13 @@ describe('clustering through the server', () => {
     expect(purity(predictions[0].path)).toBe('get_refund');
     expect(purity(predictions[1].path)).toBe('recover_password');
     expect(predictions[0].probability).toBeGreaterThan(0.5);
+    // The map's points carry each row's label-column value (colour by label), in row order.
+    const points = RunPoints.parse(await (await post('/runs/points', { runDir })).json());
+    const intents = parse<{ intent: string }>(readFileSync(SAMPLE_CSV, 'utf8'), { columns: true }).map((r) => r.intent);
+    expect(points.label).toEqual(intents);
+    // The run normalised its texts (the default): a ticket's handle, link and signature do not move it.
+    const noisy = await post('/runs/predict', { runDir, texts: ['@AcmeHelp I need to get my money back for the order https://acme.example/o/123\n\nSent from my iPhone'] });
+    expect(PredictResponse.parse(await noisy.json()).predictions[0]).toEqual(predictions[0]);
 
     // Another build of the same model (a different ONNX hash) still compares texts with the run, by the
     // recorded fingerprint; a run whose probe vectors disagree (another model) is refused with the evidence.

@@ -113,10 +113,10 @@ describe('reviewed clusters as labels', () => {
     expect(c.results[0].tasks[0].label).toBe(expected[0].label);
   });
 
-  it('with reviewedOnly false, every labelled or keyword-named cluster counts; only top-level noise is left out', async () => {
+  it('with reviewedOnly false, every labelled or auto-named cluster counts; only top-level noise is left out', async () => {
     const now = ((await (await post('/runs/load', { runDir })).json()) as { clusters: Cluster[] }).clusters;
     const byId = new Map(now.map((c) => [c.id, c]));
-    const name = (c: Cluster) => c.label ?? c.keywords.slice(0, 3).map((k) => k.term).join(', ');
+    const name = (c: Cluster) => c.label ?? c.autoName ?? c.keywords.slice(0, 3).map((k) => k.term).join(', ');
     const res = await post('/runs/export-labels', { runDir, outPath: join(dir, 'all-labels.csv'), reviewedOnly: false });
     expect(res.status).toBe(200);
     const r = ExportLabelsResult.parse(await res.json());
@@ -131,7 +131,8 @@ describe('reviewed clusters as labels', () => {
     });
     expect(rows).toEqual(expected);
     expect(r.skippedRows).toBe(assignments().filter((a) => a.cluster === 'root.noise').length);
-    const unlabelled = now.find((c) => !c.isNoise && !c.label && c.keywords.length >= 3)!;
-    expect(r.labels.map((l) => l.label)).toContain(unlabelled.keywords.slice(0, 3).map((k) => k.term).join(', '));
+    // An unlabelled cluster is exported under the name chosen without an LLM, not its keyword list.
+    const unlabelled = now.find((c) => !c.isNoise && !c.label && c.autoName)!;
+    expect(r.labels.map((l) => l.label)).toContain(unlabelled.autoName);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundsOf, IDENTITY, nearestPoint, paintOrder, panBy, project, zoomAt } from '../../../webview/src/mapGeometry';
+import { boundsOf, clipTransform, IDENTITY, linearOf, paintOrder, panBy, project, unproject, zoomAt } from '../../../webview/src/mapGeometry';
 
 const W = 400;
 const H = 300;
@@ -61,23 +61,32 @@ describe('map geometry', () => {
     expect(py - y).toBeCloseTo(-30, 9);
   });
 
-  it('hit-tests the nearest point within the radius, on the panned and zoomed map', () => {
-    const xs = [0, 5, 10];
-    const ys = [0, 5, 10];
-    const b = boundsOf(xs, ys);
+  it('unprojects a screen position to the data point projected there, on the panned and zoomed map', () => {
+    const b = boundsOf([0, 10], [-3, 5]);
     const view = zoomAt(panBy(IDENTITY, 40, 10), 100, 100, true);
-    const [cx, cy] = project(5, 5, b, W, H, view);
-    expect(nearestPoint(xs, ys, b, W, H, view, cx + 3, cy - 2, 8)).toBe(1);
-    expect(nearestPoint(xs, ys, b, W, H, view, cx + 30, cy, 8)).toBe(-1);
-    const [ex, ey] = project(10, 10, b, W, H, view);
-    expect(nearestPoint(xs, ys, b, W, H, view, ex, ey, 8)).toBe(2);
+    const l = linearOf(b, W, H, view);
+    const [sx, sy] = project(3.5, 1.25, b, W, H, view);
+    const [x, y] = unproject(sx, sy, l);
+    expect(x).toBeCloseTo(3.5, 9);
+    expect(y).toBeCloseTo(1.25, 9);
+  });
+
+  it("gives the shader the same map in clip space: the canvas's corners at ±1, y up", () => {
+    const b = boundsOf([0, 10], [0, 10]);
+    const view = panBy(IDENTITY, 7, -3);
+    const [ax, bx, ay, by] = clipTransform(linearOf(b, W, H, view), W, H);
+    for (const [x, y] of [[0, 0], [10, 10], [2.5, 7]]) {
+      const [sx, sy] = project(x, y, b, W, H, view);
+      expect(x * ax + bx).toBeCloseTo((sx / W) * 2 - 1, 9);
+      expect(y * ay + by).toBeCloseTo(1 - (sy / H) * 2, 9);
+    }
   });
 
   it('paints noise first, then every clustered point, each once', () => {
     const cluster = [2, -1, 0, -1, 1];
-    const order = paintOrder(cluster);
-    expect(order.slice(0, 2).map((i) => cluster[i])).toEqual([-1, -1]);
+    const order = paintOrder(cluster.length, (i) => cluster[i] < 0);
+    expect([...order.slice(0, 2)].map((i) => cluster[i])).toEqual([-1, -1]);
     expect([...order].sort()).toEqual([0, 1, 2, 3, 4]);
-    expect(order.slice(2)).toEqual([0, 2, 4]);
+    expect([...order.slice(2)]).toEqual([0, 2, 4]);
   });
 });

@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { NOISE_POINT, NOISE_SWATCH, PALETTE, pointAlpha, pointColour, swatchColour } from '../../../webview/src/colours';
+import { NOISE_SWATCH, PALETTE, swatchColour } from '../../../webview/src/colours';
 import { purityHeader, purityRows } from '../../../webview/src/purityRows';
 import { childrenOf, metricsLine, selectedTopIndex, topClusters } from '../../../webview/src/runView';
 import { sampleRun } from './fixture';
 
 describe('cluster colours', () => {
-  it('a cluster wears the same colour in the list and on the map, the palette wrapping round', () => {
-    for (let i = 0; i < PALETTE.length * 2 + 3; i++) expect(swatchColour(i, false)).toBe(pointColour(i));
-    expect(pointColour(PALETTE.length)).toBe(pointColour(0));
+  it("a swatch wears its top-level cluster's palette colour, the palette wrapping round; noise is grey", () => {
+    for (let i = 0; i < PALETTE.length * 2 + 3; i++) expect(swatchColour(i, false)).toBe(PALETTE[i % PALETTE.length]);
     expect(new Set(PALETTE).size).toBe(PALETTE.length);
-  });
-
-  it('noise is grey in both', () => {
     expect(swatchColour(3, true)).toBe(NOISE_SWATCH);
-    expect(pointColour(-1)).toBe(NOISE_POINT);
-    expect(PALETTE).not.toContain(NOISE_POINT);
-  });
-
-  it('fades the points outside the selected cluster only', () => {
-    expect(pointAlpha(0, -1)).toBe(pointAlpha(-1, -1));
-    expect(pointAlpha(2, 2)).toBeGreaterThan(pointAlpha(1, 2));
-    expect(pointAlpha(-1, 2)).toBe(pointAlpha(1, 2));
+    expect(PALETTE).not.toContain(NOISE_SWATCH);
   });
 });
 

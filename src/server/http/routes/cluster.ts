@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { ClusterRequest, CsvPreview, CsvPreviewRequest, ExportLabelsRequest, ExportLabelsResult, JobInfo, LoadedRun, PredictRequest, PredictResponse, RunDirRequest, RunEditRequest, RunEditResult, RunPoints, TicketLensError } from '../../../shared/api';
 import { clipText } from '../../data/clipText';
+import { embedderText, runNormalized } from '../../text/normalize';
 import { previewCsv } from '../../data/csv';
 import { applyEdits } from '../../cluster/edits';
 import { exportReviewedLabels } from '../../cluster/exportLabels';
@@ -69,7 +70,9 @@ export const clusterRoutes = [
       if (!match.same) {
         throw new TicketLensError('bad_input', `${run.runDir} was made with another embedding model (${made.id}, ONNX sha256 ${made.hash.slice(0, 12)}…; the server uses ${e.info.modelId}, ${e.info.modelHash.slice(0, 12)}…): ${match.evidence}; re-cluster the file to compare texts with it.`);
       }
-      const raw = await e.embed(body.texts.map((t) => clipText(t)), { signal, persist: false, priority: 'interactive' });
+      // The run's centroids are of the texts it embedded: normalised ones when the run normalised.
+      const normalizeOn = runNormalized(run.manifest.params);
+      const raw = await e.embed(body.texts.map((t) => clipText(embedderText(t, normalizeOn))), { signal, persist: false, priority: 'interactive' });
       const adapter = run.manifest.params.adapterModel;
       const v = typeof adapter === 'string' ? (await adapterSpace(adapter, e)).map(raw) : raw;
       return { predictions: predictClusters(v, e.info.dim, run.clusters) };
@@ -109,8 +112,9 @@ export const clusterRoutes = [
     async handler({ body }, ctx) {
       await ctx.paths.runFolder(body.runDir);
       // Under the run's lock: never assignments.csv half-way through a merge.
-      const rows = await withRunRead(body.runDir, (run) => readAssignments(run.runDir));
+      const { rows, labelled } = await withRunRead(body.runDir, async (run) => ({ rows: await readAssignments(run.runDir), labelled: !!run.manifest.input.labelColumn }));
       return {
+        ...(labelled ? { label: rows.map((r) => r.label ?? '') } : {}),
         x: rows.map((r) => r.x),
         y: rows.map((r) => r.y),
         cluster: rows.map((r) => r.cluster),

@@ -6,9 +6,11 @@ import type { RouteSpec } from '../route';
 import { classifyRoutes } from './classify';
 import { clusterRoutes } from './cluster';
 import { embedRoutes } from './embed';
+import { evaluateRoutes } from './evaluate';
 import { healthRoutes } from './health';
 import { jobRoutes } from './jobs';
 import { labelRoutes } from './label';
+import { profileRoutes } from './profile';
 import { storeRoutes } from './store';
 
-export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes, ...classifyRoutes, ...storeRoutes];
+export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes, ...classifyRoutes, ...storeRoutes, ...profileRoutes, ...evaluateRoutes];

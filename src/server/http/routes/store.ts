@@ -1,7 +1,9 @@
 /**
  * Ticket store routes: ingest a CSV into a store (a job: progress per committed batch; a cancel stops
- * it within a batch's embedding, keeping what was committed; running it again resumes) and list a
- * store's datasets.
+ * it within a batch's embedding, keeping what was committed; running it again resumes), then assign the
+ * dataset's new tickets to the latest run made from it (ingestAssign/); list a store's datasets with
+ * that run and where the tickets since it went; and write a run's trends from the store (a job, as
+ * `ticket-lens trends RUN --store`).
  *
  * The store is opened per request or job and closed after it: an embedded store is open in one process
  * at a time (its lock file), so a server that kept it open would lock the CLI out, and the CLI's ingest
@@ -11,12 +13,32 @@
  * A PostgreSQL connection string comes with each request, its password included: it is used for that
  * request only, and every message that could carry it (errors, the job's failure, the log) names the
  * server with the password replaced.
+ *
+ * Run folders are looked for beside an embedded store and in each allowed root's `.ticket-lens/runs`;
+ * one found elsewhere (the store's runs table may name any folder) is used only inside the allowed roots.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { IngestResult, StoreDatasets, StoreDatasetsRequest, StoreIngestRequest, TicketLensError, JobInfo, type JobProgress, type StoreLocation } from '../../../shared/api';
+import {
+  StoreDatasets,
+  StoreDatasetsRequest,
+  StoreIngestRequest,
+  StoreTrendsRequest,
+  TicketLensError,
+  JobInfo,
+  type JobProgress,
+  type StoreDataset,
+  type StoreIngestResult,
+  type StoreLocation,
+  type TrendsFile,
+} from '../../../shared/api';
+import type { AssignProgress } from '../../assign/assignRun';
 import type { ServerContext } from '../../context';
+import { datasetRunStatus, latestDatasetRun, runsDirsOf, type RunFolderCheck } from '../../ingestAssign/datasetRun';
+import { ingestAndAssign } from '../../ingestAssign/ingestAndAssign';
 import { defaultStoreDir, openStore, redactUrl, type IngestProgress, type Store } from '../../store';
+import { DEFAULT_TREND_OPTIONS } from '../../trends/build';
+import { computeTrends, saveTrends } from '../../trends/trends';
 import { defineRoute } from '../route';
 
 /** How long a listing waits for another process to close the embedded store before naming it. */
@@ -105,11 +127,30 @@ async function withStore<T>(location: StoreLocation, ctx: ServerContext, hooks: 
   }
 }
 
+/** Where this server looks for runs of a store's datasets. */
+const runsDirs = (location: StoreLocation, ctx: ServerContext) => runsDirsOf(location, ctx.config.allowedRoots ?? [process.cwd()]);
+
+/** A run folder the path policy lets this server read. */
+const readable =
+  (ctx: ServerContext): RunFolderCheck =>
+  (dir) =>
+    ctx.paths.runFolder(dir).then(
+      () => true,
+      () => false,
+    );
+
 async function listDatasets(store: StoreLocation | undefined, ctx: ServerContext): Promise<StoreDatasets> {
   const location = await locate(store, ctx);
   const kind = 'dir' in location ? 'embedded' : 'postgres';
   if ('dir' in location && !existsSync(location.dir)) return { store: location.dir, kind, exists: false, datasets: [] };
-  return withStore(location, ctx, { lockTimeoutMs: LIST_LOCK_WAIT_MS }, async (s) => ({ store: s.where, kind, exists: true, datasets: await s.datasets() }));
+  return withStore(location, ctx, { lockTimeoutMs: LIST_LOCK_WAIT_MS }, async (s) => {
+    const datasets: StoreDataset[] = [];
+    for (const d of await s.datasets()) {
+      const run = await latestDatasetRun(s, d.name, runsDirs(location, ctx), readable(ctx));
+      datasets.push({ ...d, run: run ? await datasetRunStatus(s.engine, d.name, run) : null });
+    }
+    return { store: s.where, kind, exists: true, datasets };
+  });
 }
 
 const stageNames: Record<IngestProgress['stage'], string> = {
@@ -118,6 +159,8 @@ const stageNames: Record<IngestProgress['stage'], string> = {
   embedding: 'embedding and storing',
   indexing: 'building the vector index',
 };
+
+const assignProgress = (p: AssignProgress): JobProgress => ({ stage: `assigning new tickets: ${p.stage}`, ...(p.total !== undefined ? { done: p.done ?? 0, total: p.total } : {}) });
 
 function jobProgress(p: IngestProgress): JobProgress {
   const counted = p.stage === 'embedding' || p.stage === 'indexing';
@@ -134,20 +177,55 @@ export const storeRoutes = [
     path: '/store/ingest',
     tag: 'store',
     summary:
-      "Add a CSV's rows to a dataset of the ticket store with their vectors (a job: progress per committed batch; a cancel keeps the committed batches and the same request resumes)",
+      "Add a CSV's rows to a dataset of the ticket store with their vectors, then assign the dataset's new tickets to the latest run made from it, or to runDir, unless assign is false (a job: progress per committed batch; a cancel keeps the committed batches and the same request resumes)",
     body: StoreIngestRequest,
     response: JobInfo,
     status: 202,
     async handler({ body }, ctx) {
-      const { store, ...options } = body;
+      const { store, assign, runDir, ...options } = body;
       if (options.csvPath !== null) await ctx.paths.inputFile(options.csvPath);
+      if (assign && runDir !== null) await ctx.paths.runFolder(runDir);
       const location = await locate(store, ctx);
-      return ctx.jobs.submit('ingest', async (job): Promise<IngestResult> => {
+      return ctx.jobs.submit('ingest', async (job): Promise<StoreIngestResult> => {
         const onWait = (owner: string) => job.progress({ stage: 'waiting for the store', message: `in use by ${owner}` });
         return withStore(location, ctx, { onWait, signal: job.signal }, async (s) => {
           const embedder = await ctx.getEmbedder();
-          return s.ingest(embedder, options, { log: job.log, signal: job.signal, onProgress: (p) => job.progress(jobProgress(p)) });
+          return ingestAndAssign(
+            s,
+            embedder,
+            options,
+            { assign, runDir },
+            { runsDirs: runsDirs(location, ctx), usable: readable(ctx) },
+            { log: job.log, signal: job.signal, onProgress: (p) => job.progress(jobProgress(p)), onAssignProgress: (p) => job.progress(assignProgress(p)) },
+          );
         });
+      });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/store/trends',
+    tag: 'store',
+    summary:
+      "A run's trends from a dataset's stored tickets and where the run placed them, written to the run's trends.json and summary.md (a job, as ticket-lens trends RUN --store; its result is the trends)",
+    body: StoreTrendsRequest,
+    response: JobInfo,
+    status: 202,
+    async handler({ body }, ctx) {
+      await ctx.paths.runFolder(body.runDir);
+      const location = await locate(body.store, ctx);
+      return ctx.jobs.submit('trends', async (job): Promise<TrendsFile> => {
+        const onWait = (owner: string) => job.progress({ stage: 'waiting for the store', message: `in use by ${owner}` });
+        const trends = await withStore(location, ctx, { onWait, signal: job.signal }, (s) => {
+          job.progress({ stage: 'counting tickets per cluster' });
+          return computeTrends(
+            { runDir: body.runDir, store: { store: s, dataset: body.dataset }, options: { ...DEFAULT_TREND_OPTIONS, bucket: null, until: null } },
+            { log: job.log, signal: job.signal, embedder: () => ctx.getEmbedder() },
+          );
+        });
+        job.progress({ stage: 'writing trends.json and summary.md' });
+        await saveTrends(body.runDir, trends);
+        return trends;
       });
     },
   }),
