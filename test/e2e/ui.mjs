@@ -454,6 +454,51 @@ await check('Evaluate Classifier shows the confusion matrix; a cell lists its ro
   }
 });
 
+// Profile This CSV (issue 15): from the explorer menu, no label or date column, no near-duplicates; the
+// profile shows the file's row count and its charts, and a chart's "Show as table" works from the keyboard.
+await check('Profile This CSV shows the data profile; a chart opens as a table from the keyboard', async () => {
+  const profileStep = (n) => page.locator('.quick-input-widget .quick-input-title', { hasText: `Profile This CSV (${n}/4)` });
+  if (!(await explorerRow('tickets.csv').isVisible())) await page.locator('.activitybar .action-item .action-label[aria-label^="Explorer"]').first().click();
+  await explorerRow('tickets.csv').waitFor({ timeout: 10_000 });
+  for (let attempt = 0; ; attempt++) {
+    if (attempt === 10) throw new Error('no "Profile This CSV" in the explorer context menu');
+    await explorerRow('tickets.csv').click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-item .action-label:visible', { hasText: 'Profile This CSV' }).first();
+    if (await item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
+      await item.hover();
+      await page.keyboard.press('Enter');
+      break;
+    }
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: 5000 });
+  }
+  await profileStep(1).waitFor({ timeout: 60_000 });
+  await focusedRow('(detected)').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter'); // text column
+  await profileStep(2).waitFor({ timeout: 10_000 });
+  await quickInput.fill('None');
+  await focusedRow('no label column').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await profileStep(3).waitFor({ timeout: 10_000 });
+  await quickInput.fill('None');
+  await focusedRow('no date column').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await profileStep(4).waitFor({ timeout: 10_000 });
+  await quickInput.fill('No');
+  await focusedRow('No').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await quickWidget.waitFor({ state: 'hidden', timeout: 10_000 });
+  const frame = page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+  await frame.locator('h2', { hasText: 'Profile of tickets.csv' }).waitFor({ timeout: 240_000 });
+  await frame.locator('p', { hasText: `${tickets.records.length.toLocaleString('en-US')} data rows` }).first().waitFor({ timeout: 10_000 });
+  await frame.locator('canvas').first().waitFor({ timeout: 10_000 });
+  const toggle = frame.locator('button.toggle').first();
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') throw new Error('"Show as table" did not open its table from the keyboard');
+  if ((await toggle.textContent()) !== 'Hide table') throw new Error(`the toggle says ${JSON.stringify(await toggle.textContent())}`);
+});
+
 await ctx.close();
 if (failures.length) {
   console.log(`\n${failures.length} UI check(s) failed: ${failures.join('; ')}`);

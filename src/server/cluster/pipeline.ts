@@ -133,7 +133,7 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
 
   // ---- sub-clusters
   t = Date.now();
-  const leafOf = await subdivide(space, Array.from(topLabels, (l) => childPath(ROOT, l)), params, stages, hooks);
+  const leafOf = await subdivide(space, Array.from(topLabels, (l) => childPath(ROOT, l)), params, stages, hooks, top.knn);
   hooks.time('subclusters', Date.now() - t);
 
   // ---- describe and represent

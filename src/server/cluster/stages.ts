@@ -6,6 +6,7 @@
  * settings or writes files.
  */
 import type { ClusterParams, Keyword, SweepRow } from '../../shared/api';
+import type { KnnGraph } from './types';
 
 /** Progress, cancellation and timings, passed through every stage. */
 export interface StageHooks {
@@ -23,6 +24,11 @@ export interface ReduceInput {
   params: ClusterParams;
   /** The top level: also lay out the 2-d map, and record stage timings. */
   top: boolean;
+  /**
+   * A sub-level's parent: the top level's kNN graph and, per row of `vectors`, its index there, so the
+   * level's graph can be the parent's restricted to it (knn/clusterKnn.ts) instead of a new search.
+   */
+  parent?: { knn: KnnGraph; members: Int32Array };
 }
 
 export interface Reduction {
@@ -31,6 +37,8 @@ export interface Reduction {
   dim: number;
   /** The 2-d map (top level only), row-major n × 2. */
   map: Float32Array | null;
+  /** The kNN graph the layouts came from (the top level's is reused by the levels below). */
+  knn: KnnGraph;
 }
 
 export interface Reducer {

@@ -253,17 +253,18 @@ function changedWhileRead(path: string, opened: OpenedCsv, pipe: CsvPipe): Ticke
 export async function* streamCsv(path: string, opts: CsvReadOptions): AsyncGenerator<CsvRecord | { skipped: { row: number; line: number; reason: string } }, { header: string[]; delimiter: Delimiter }> {
   const opened = await openCsv(path);
   const { delimiter } = opened;
-  const pipe = csvPipe(opened, { info: true, raw: true, skip_empty_lines: true, relax_quotes: false });
+  // No `raw`: csv-parse would copy every record's text a second time (and append to that copy byte by
+  // byte) only for its line count; the start line is worked out from the fields instead (startLine).
+  const pipe = csvPipe(opened, { info: true, skip_empty_lines: true, relax_quotes: false });
 
   let header: string[] | null = null;
   let textIdx = -1;
   let extra: [string, number][] = [];
   let row = 0;
   try {
-    for await (const rec of pipe.records as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+    for await (const rec of pipe.records as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (opts.signal?.aborted) throw new TicketLensError('job_cancelled', 'Reading the CSV was cancelled.');
-      const body = rec.raw.replace(/^\n+/, '').replace(/\n$/, '');
-      const line = rec.info.lines - (body.match(/\n/g)?.length ?? 0);
+      const line = startLine(rec.info.lines, rec.record);
       if (!header) {
         header = readHeader(path, rec.record);
         textIdx = header.indexOf(opts.textColumn);
@@ -294,6 +295,18 @@ export async function* streamCsv(path: string, opts: CsvReadOptions): AsyncGener
   if (!header) throw bad(`${path}: the file has no header row.`, { path });
   if (row === 0) throw bad(`${path}: the file has a header but no data rows.`, { path });
   return { header, delimiter };
+}
+
+/**
+ * The line a record starts on, from `lastLine` (csv-parse's info.lines when it emits the record: the
+ * line holding the record's end). Every newline inside a record is inside a quoted field and kept in
+ * that field's value as \n (NewlinesToLf runs first; no trim option), so the fields' newlines are
+ * exactly the lines the record spans beyond its first.
+ */
+function startLine(lastLine: number, fields: readonly string[]): number {
+  let spanned = 0;
+  for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) spanned++;
+  return lastLine - spanned;
 }
 
 function readHeader(path: string, record: string[]): string[] {
