@@ -7,4 +7,5 @@ export { ClusterParams } from '../src/shared/cluster';
 export { silentLogger, createLogger } from '../src/server/log';
 // scripts/bench-store.mjs: the ticket store and assigning from it.
 export { openStore } from '../src/server/store';
+export { KNN_SQL, KNN_OVERSAMPLE } from '../src/server/store/vectors';
 export { assignStore } from '../src/server/assign/assignStore';

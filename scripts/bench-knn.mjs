@@ -33,11 +33,12 @@ execFileSync(process.execPath, [join(root, 'scripts', 'models.mjs')], { stdio: '
 const work = mkdtempSync(join(tmpdir(), 'tl-bench-knn-'));
 symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
 const entry = `export { exactKnn, approximateKnn, EXACT_MAX_POINTS } from ${JSON.stringify(join(root, 'src/server/cluster/knn'))};
+export { graphRecall } from ${JSON.stringify(join(root, 'src/server/cluster/knn/recall'))};
 export { topKSimilar, transpose } from ${JSON.stringify(join(root, 'src/server/vectors/matmulTopK'))};
 export { loadEmbedder, defaultModelDir, cacheRoot } from ${JSON.stringify(join(root, 'src/server/embed'))};`;
 const external = ['onnxruntime-node', '@huggingface/transformers', 'sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', 'vscode'];
 await esbuild.build({ bundle: true, platform: 'node', format: 'cjs', target: 'node20', external, logLevel: 'warning', stdin: { contents: entry, resolveDir: root, loader: 'ts' }, outfile: join(work, 'lib.js') });
-const { exactKnn, approximateKnn, EXACT_MAX_POINTS, topKSimilar, transpose, loadEmbedder, defaultModelDir, cacheRoot } = createRequire(join(work, 'lib.js'))(join(work, 'lib.js'));
+const { exactKnn, approximateKnn, EXACT_MAX_POINTS, graphRecall, topKSimilar, transpose, loadEmbedder, defaultModelDir, cacheRoot } = createRequire(join(work, 'lib.js'))(join(work, 'lib.js'));
 const { parse } = await import('csv-parse/sync');
 
 // ---- the vectors
@@ -63,16 +64,6 @@ await embedder.dispose();
 const dim = vBitext.length / bitext.length;
 
 // ---- exact against approximate
-/** Recall@k: the share of the exact neighbours the approximate graph found, over every point (ties at the k-th distance count as found). */
-function recall(exact, approx) {
-  let hit = 0;
-  for (let i = 0; i < exact.n; i++) {
-    const row = new Set(exact.indices.subarray(i * exact.k, (i + 1) * exact.k));
-    const kth = exact.distances[(i + 1) * exact.k - 1];
-    for (let c = i * approx.k; c < (i + 1) * approx.k; c++) if (row.has(approx.indices[c]) || approx.distances[c] <= kth + 1e-6) hit++;
-  }
-  return hit / (exact.n * exact.k);
-}
 const secs = async (f) => {
   const t = performance.now();
   const out = await f();
@@ -82,7 +73,7 @@ async function compare(label, v, n) {
   process.stderr.write(`${label}: ${n} points…\n`);
   const [ex, te] = await secs(() => exactKnn(v, n, dim, K));
   const [ap, ta] = await secs(() => approximateKnn(v, n, dim, K, { seed: SEED, params }));
-  return { label, n, te, ta, rec: recall(ex, ap), ap };
+  return { label, n, te, ta, rec: graphRecall(ex, ap), ap };
 }
 
 const results = [];

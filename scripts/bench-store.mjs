@@ -211,19 +211,8 @@ const querySets = [
 const vecText = (m, q) => `[${Array.from(m.subarray(q * dim, (q + 1) * dim), (x) => x.toPrecision(8)).join(',')}]`;
 // The store holds one dataset under one model, so the index query needs no filter: ORDER BY distance LIMIT k is what pgvector's HNSW serves.
 const INDEX_SQL = `SELECT e.ticket_pk::int AS pk, (e.embedding <=> $1::vector)::float8 AS distance FROM embeddings e ORDER BY e.embedding <=> $1::vector LIMIT ${K}`;
-// store.knn's own SQL (src/server/store/vectors.ts KNN_SQL, its first try: OVERSAMPLE × k candidates), copied only to
-// print its plan; keep in step with it.
-const KNN_SQL = `SELECT t.ticket_id, c.distance
-  FROM (SELECT e.ticket_pk, e.content_hash, (e.embedding <=> $3::vector)::float8 AS distance
-        FROM embeddings e
-        WHERE e.model_id = $2
-        ORDER BY e.embedding <=> $3::vector
-        LIMIT $4) c
-  JOIN tickets t ON t.pk = c.ticket_pk
-  WHERE t.dataset_id = $1 AND t.content_hash = c.content_hash
-  ORDER BY c.distance, t.pk
-  LIMIT $5`;
-const OVERSAMPLE = 4;
+// store.knn's own SQL (its first try: KNN_OVERSAMPLE × k candidates), to print its plan.
+const { KNN_SQL, KNN_OVERSAMPLE: OVERSAMPLE } = B;
 
 /** The plan's scan and join nodes, e.g. "Limit → Index Scan using embeddings_hnsw on embeddings e". */
 async function planOf(tx, sql, params) {

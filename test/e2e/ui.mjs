@@ -42,11 +42,14 @@ const quickRow = (text) => page.locator('.quick-input-widget .quick-input-list .
 const menu = page.locator('.monaco-menu:visible').first();
 const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
-async function clusterFromExplorer(file) {
+/** Runs `command` from the explorer context menu of `file`, bringing the Explorer back first if another view replaced it. */
+async function fromExplorerMenu(file, command) {
+  if (!(await explorerRow(file).isVisible())) await page.locator('.activitybar .action-item .action-label[aria-label^="Explorer"]').first().click();
+  await explorerRow(file).waitFor({ timeout: 10_000 });
   for (let attempt = 0; attempt < 10; attempt++) {
     await explorerRow(file).click({ button: 'right' });
     // :visible — menus that were closed stay in the DOM, hidden.
-    const item = page.locator('.monaco-menu .action-item .action-label:visible', { hasText: 'Cluster This CSV' }).first();
+    const item = page.locator('.monaco-menu .action-item .action-label:visible', { hasText: command }).first();
     // (isVisible does not wait; waitFor does)
     if (await item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
       // Playwright's click() on a menu item is not taken here (measured: the menu stays open); the
@@ -59,8 +62,10 @@ async function clusterFromExplorer(file) {
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden', timeout: 5000 });
   }
-  throw new Error('no "Cluster This CSV" in the explorer context menu');
+  throw new Error(`no "${command}" in the explorer context menu`);
 }
+
+const clusterFromExplorer = (file) => fromExplorerMenu(file, 'Cluster This CSV');
 
 /** The step of "Cluster This CSV" whose title shows `(n/4)`. */
 const clusterStep = (n) => page.locator('.quick-input-widget .quick-input-title', { hasText: `Cluster This CSV (${n}/4)` });
@@ -404,21 +409,7 @@ await check('panning and zooming the 200k-point map: frame times', async () => {
 // explorer menu; a confusion cell clicked lists the rows of that cell, as they are in the file.
 await check('Evaluate Classifier shows the confusion matrix; a cell lists its rows', async () => {
   const evaluateStep = (n) => page.locator('.quick-input-widget .quick-input-title', { hasText: `Evaluate Classifier (${n}/3)` });
-  // Earlier checks may have left another view in the side bar: bring the Explorer back.
-  if (!(await explorerRow('tickets.csv').isVisible())) await page.locator('.activitybar .action-item .action-label[aria-label^="Explorer"]').first().click();
-  await explorerRow('tickets.csv').waitFor({ timeout: 10_000 });
-  for (let attempt = 0; ; attempt++) {
-    if (attempt === 10) throw new Error('no "Evaluate Classifier" in the explorer context menu');
-    await explorerRow('tickets.csv').click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-item .action-label:visible', { hasText: 'Evaluate Classifier' }).first();
-    if (await item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
-      await item.hover();
-      await page.keyboard.press('Enter');
-      break;
-    }
-    await page.keyboard.press('Escape');
-    await menu.waitFor({ state: 'hidden', timeout: 5000 });
-  }
+  await fromExplorerMenu('tickets.csv', 'Evaluate Classifier');
   await evaluateStep(1).waitFor({ timeout: 60_000 });
   await focusedRow('(detected)').waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter'); // text column
@@ -458,20 +449,7 @@ await check('Evaluate Classifier shows the confusion matrix; a cell lists its ro
 // profile shows the file's row count and its charts, and a chart's "Show as table" works from the keyboard.
 await check('Profile This CSV shows the data profile; a chart opens as a table from the keyboard', async () => {
   const profileStep = (n) => page.locator('.quick-input-widget .quick-input-title', { hasText: `Profile This CSV (${n}/4)` });
-  if (!(await explorerRow('tickets.csv').isVisible())) await page.locator('.activitybar .action-item .action-label[aria-label^="Explorer"]').first().click();
-  await explorerRow('tickets.csv').waitFor({ timeout: 10_000 });
-  for (let attempt = 0; ; attempt++) {
-    if (attempt === 10) throw new Error('no "Profile This CSV" in the explorer context menu');
-    await explorerRow('tickets.csv').click({ button: 'right' });
-    const item = page.locator('.monaco-menu .action-item .action-label:visible', { hasText: 'Profile This CSV' }).first();
-    if (await item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) {
-      await item.hover();
-      await page.keyboard.press('Enter');
-      break;
-    }
-    await page.keyboard.press('Escape');
-    await menu.waitFor({ state: 'hidden', timeout: 5000 });
-  }
+  await fromExplorerMenu('tickets.csv', 'Profile This CSV');
   await profileStep(1).waitFor({ timeout: 60_000 });
   await focusedRow('(detected)').waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter'); // text column

@@ -8,9 +8,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { callServer } from '../support/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobInfo, StoreDatasets, StoreIngestResult, TrendsFile, TRENDS_JSON, type StoreIngestRequest, type StoreTrendsRequest } from '../../src/shared/api';
-import type { Logger } from '../../src/server/log';
+import { silentLogger } from '../../src/server/log';
 import { startServer, type RunningServer } from '../../src/server/serve';
 import { CLI } from '../support/cli';
 import { modelDir } from '../support/model';
@@ -23,13 +24,12 @@ const all = writeTickets(root, 'all.csv', tickets);
 const more = writeTickets(root, 'more.csv', [...tickets, { ...tickets[0], id: 'X-1', text: 'please close my account and delete my data' }]);
 const store = { dir: join(root, '.ticket-lens', 'store') };
 const runDir = join(root, '.ticket-lens', 'runs', 'tickets-run');
-const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const log = silentLogger;
 const columns = { textColumn: 'text', idColumn: 'id', dateColumn: 'created_at', dataset: 'tickets', batchSize: 100, store };
 
 let server: RunningServer;
 
-const call = (path: string, body: unknown) =>
-  fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const call = (path: string, body: unknown) => callServer(server, 'POST', path, body);
 
 async function job(path: string, body: StoreIngestRequest | StoreTrendsRequest): Promise<unknown> {
   const res = await call(path, body);

@@ -7,17 +7,16 @@
  * assigning, and the next ingest that assigns picks those up. Then the built CLI itself: `--no-assign`,
  * the default, and `--run DIR` (a folder that is no run fails before anything is stored).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunManifest, StoreIngestResult, type StoreLocation } from '../../src/shared/api';
 import { datasetRunStatus, latestDatasetRun } from '../../src/server/ingestAssign/datasetRun';
 import { ingestAndAssign } from '../../src/server/ingestAssign/ingestAndAssign';
-import type { Logger } from '../../src/server/log';
+import { silentLogger } from '../../src/server/log';
 import { openStore, type Store } from '../../src/server/store';
 import { embedderSource } from '../../src/server/store/ingest/embedderSource';
-import { CLI } from '../support/cli';
+import { runCli } from '../support/cli';
 import { modelDir } from '../support/model';
 import { storeEngines } from './store/engines';
 import { sampleTickets, tempDir, writeTickets, type Ticket } from './store/fixtures';
@@ -37,19 +36,10 @@ const more = writeTickets(dir, 'more.csv', [...tickets, ...extra]);
 const edited = writeTickets(dir, 'edited.csv', [...tickets, { ...extra[0], text: 'I forgot my password and cannot sign in to my account' }, extra[1]]);
 const model = ['--model', modelDir(), '--device', 'cpu', '--no-cache'];
 const env = { ...process.env, TICKET_LENS_CACHE: join(dir, 'cache'), TICKET_LENS_DATABASE: '' };
-const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const log = silentLogger;
 const columns = { textColumn: 'text', idColumn: 'id', dateColumn: 'created_at', dataset: 'tickets' };
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCli(args, env, dir);
 
 const storeFlag = (where: StoreLocation, flag: '--store' | '--store-dir') => ('dir' in where ? [flag, where.dir] : ['--database', where.url]);
 

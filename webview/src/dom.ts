@@ -5,3 +5,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   if (text !== undefined) e.textContent = text;
   return e;
 }
+
+/** A stylesheet in the page's head, with the page's nonce: the CSP allows no other inline style. */
+export function installStylesheet(nonce: string, css: string): void {
+  const style = el('style', { nonce });
+  style.textContent = css;
+  document.head.appendChild(style);
+}

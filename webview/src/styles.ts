@@ -1,5 +1,5 @@
 /** The summary's stylesheet, colours from the VS Code theme. It is inserted with the page's nonce: the CSP allows no other inline style. */
-import { el } from './dom';
+import { installStylesheet } from './dom';
 
 const CSS = `
 body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); padding: 0 12px; }
@@ -21,7 +21,5 @@ canvas { width: 100%; height: 520px; border: 1px solid var(--vscode-panel-border
 .purity tr:focus, .purity tr:hover { background: var(--vscode-list-hoverBackground); cursor: pointer; }`;
 
 export function installStyles(nonce: string): void {
-  const style = el('style', { nonce });
-  style.textContent = CSS;
-  document.head.appendChild(style);
+  installStylesheet(nonce, CSS);
 }

@@ -5,11 +5,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ClusterResult, type CsvPreview } from '../../shared/api';
+import { ClusterResult } from '../../shared/api';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import type { RunsTree } from '../views/runsTree';
-import { pickOptionalColumn, pickTextColumn } from './columnPicks';
+import { pickOptionalColumn, pickTextColumn, previewForPicks } from './columnPicks';
 import { followJob } from './followJob';
 import { showError } from './showError';
 
@@ -37,13 +37,8 @@ export async function clusterCsv(ctx: Ctx, tree: RunsTree, uri?: vscode.Uri, arg
 }
 
 async function ask(ctx: Ctx, target: vscode.Uri): Promise<Remembered | undefined> {
-  let preview: CsvPreview;
-  try {
-    preview = await (await ctx.client()).csvPreview(target.fsPath, 20);
-  } catch (err) {
-    showError(ctx.log, `previewing ${target.fsPath}`, err);
-    return undefined;
-  }
+  const preview = await previewForPicks(ctx, target);
+  if (!preview) return undefined;
   const key = `cluster:${target.fsPath}`;
   const saved = ctx.extension.workspaceState.get<Remembered>(key);
   const config = readConfig(ctx.log);

@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { CsvPreview } from '../../shared/api';
+import type { Ctx } from '../ctx';
+import { showError } from './showError';
 
 /** A column of the preview (`index` −1: the "None" choice of an optional column). */
 export interface ColumnPick extends vscode.QuickPickItem {
@@ -47,4 +49,14 @@ export function pickOptionalColumn(columns: readonly ColumnPick[], remembered: s
   const picks: ColumnPick[] = [{ label: 'None', description: none, index: -1 }, ...columns];
   const first = remembered ? picks.find((p) => p.index >= 0 && p.label === remembered) : undefined;
   return vscode.window.showQuickPick(first ? [first, ...picks.filter((p) => p !== first)] : picks, { title, ignoreFocusOut: true });
+}
+
+/** The file's first rows for the column questions, through the server; undefined (the error shown) when it cannot be read. */
+export async function previewForPicks(ctx: Ctx, target: vscode.Uri): Promise<CsvPreview | undefined> {
+  try {
+    return await (await ctx.client()).csvPreview(target.fsPath, 20);
+  } catch (err) {
+    showError(ctx.log, `previewing ${target.fsPath}`, err);
+    return undefined;
+  }
 }

@@ -7,13 +7,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CsvPreview } from '../../shared/api';
 import { Evaluation } from '../../shared/evaluation';
 import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { EvaluationPanel } from '../panels/evaluationPanel';
 import { modelRef } from './classifySelection';
-import { columnPicks, pickTextColumn } from './columnPicks';
+import { columnPicks, pickTextColumn, previewForPicks } from './columnPicks';
 import { followJob } from './followJob';
 import { showError } from './showError';
 
@@ -80,13 +79,8 @@ async function tasksOf(ctx: Ctx, model: string): Promise<string[]> {
 }
 
 async function ask(ctx: Ctx, target: vscode.Uri): Promise<Remembered | undefined> {
-  let preview: CsvPreview;
-  try {
-    preview = await (await ctx.client()).csvPreview(target.fsPath, 20);
-  } catch (err) {
-    showError(ctx.log, `previewing ${target.fsPath}`, err);
-    return undefined;
-  }
+  const preview = await previewForPicks(ctx, target);
+  if (!preview) return undefined;
   const key = `evaluate:${target.fsPath}`;
   const saved = ctx.extension.workspaceState.get<Remembered>(key);
   const asked = await pickTextColumn(preview, saved?.textColumn, 'Evaluate Classifier (1/3): the text column');

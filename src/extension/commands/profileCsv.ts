@@ -5,11 +5,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CsvPreview } from '../../shared/api';
 import { Profile } from '../../shared/profile';
 import type { Ctx } from '../ctx';
 import { ProfilePanel } from '../panels/profilePanel';
-import { pickOptionalColumn, pickTextColumn } from './columnPicks';
+import { pickOptionalColumn, pickTextColumn, previewForPicks } from './columnPicks';
 import { followJob } from './followJob';
 import { showError } from './showError';
 
@@ -46,13 +45,8 @@ export async function profileCsv(ctx: Ctx, uri?: vscode.Uri, args?: ProfileArgs)
 }
 
 async function ask(ctx: Ctx, target: vscode.Uri): Promise<Remembered | undefined> {
-  let preview: CsvPreview;
-  try {
-    preview = await (await ctx.client()).csvPreview(target.fsPath, 20);
-  } catch (err) {
-    showError(ctx.log, `previewing ${target.fsPath}`, err);
-    return undefined;
-  }
+  const preview = await previewForPicks(ctx, target);
+  if (!preview) return undefined;
   const key = `profile:${target.fsPath}`;
   const saved = ctx.extension.workspaceState.get<Remembered>(key);
   const asked = await pickTextColumn(preview, saved?.textColumn, 'Profile This CSV (1/4): the text column');

@@ -4,11 +4,10 @@
  * the page only as a typed message (src/shared/evaluation.ts) and its texts are rendered with
  * textContent. A row clicked in the page opens the CSV where that row starts.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EvaluationWebviewToHost, type Evaluation, type EvaluationHostToWebview } from '../../shared/evaluation';
-import { showError } from '../commands/showError';
 import type { Ctx } from '../ctx';
+import { openWebviewPage } from './webviewPage';
 
 const keyOf = (e: Evaluation) => `${e.input.path}\n${e.model.path}\n${e.model.task}`;
 
@@ -34,28 +33,15 @@ export class EvaluationPanel {
     private readonly ctx: Ctx,
     private evaluation: Evaluation,
   ) {
-    const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
     const file = evaluation.input.path.split(/[\\/]/).pop() ?? evaluation.input.path;
-    this.panel = vscode.window.createWebviewPanel('ticketLens.evaluation', `Evaluation: ${evaluation.model.name} on ${file}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
-      retainContextWhenHidden: true,
-    });
-    const nonce = randomBytes(16).toString('base64');
-    const script = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'evaluation-webview.js'));
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${this.panel.webview.cspSource} 'nonce-${nonce}'`, `img-src ${this.panel.webview.cspSource} data:`, `font-src ${this.panel.webview.cspSource}`].join('; ');
-    this.panel.webview.html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Ticket Lens evaluation</title></head>
-<body><main id="app" data-nonce="${nonce}">Loading…</main><script type="module" nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
-    this.panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const m = EvaluationWebviewToHost.safeParse(raw);
-      if (!m.success) {
-        this.ctx.log.warn(`evaluation: ignored a message from the webview: ${m.error.message}`);
-        return;
-      }
-      this.onMessage(m.data).catch((err: unknown) => showError(this.ctx.log, `evaluation of ${this.evaluation.input.path}: ${m.data.type}`, err));
+    this.panel = openWebviewPage(ctx, {
+      viewType: 'ticketLens.evaluation',
+      title: `Evaluation: ${evaluation.model.name} on ${file}`,
+      script: 'evaluation-webview.js',
+      pageTitle: 'Ticket Lens evaluation',
+      incoming: EvaluationWebviewToHost,
+      what: () => `evaluation of ${this.evaluation.input.path}`,
+      onMessage: (m) => this.onMessage(m),
     });
     this.panel.onDidDispose(() => EvaluationPanel.panels.delete(keyOf(this.evaluation)));
   }

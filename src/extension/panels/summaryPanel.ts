@@ -5,7 +5,6 @@
  * texts stay here and are sent on demand (tooltip, selection) or searched here, so a run of a million
  * rows does not put a million strings through the webview's message channel.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { clusterName } from '../../shared/clusterName';
 import { suggestionText } from '../../shared/suggestion';
@@ -15,9 +14,9 @@ import { ancestorPaths, topLevelPath } from '../../shared/clusterPath';
 import { MetricsFile, type LoadedRun } from '../../shared/run';
 import { TRENDS_JSON, TrendsFile } from '../../shared/trends';
 import { WebviewToHost, type HostToWebview, type MapPoints, type RunView } from '../../shared/webviewProtocol';
-import { showError } from '../commands/showError';
 import { errorMessage } from '../errorMessage';
 import type { Ctx } from '../ctx';
+import { openWebviewPage } from './webviewPage';
 
 export class SummaryPanel {
   private static panels = new Map<string, SummaryPanel>();
@@ -44,28 +43,14 @@ export class SummaryPanel {
     private run: LoadedRun,
     private readonly onChanged: () => void,
   ) {
-    const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
-    this.panel = vscode.window.createWebviewPanel('ticketLens.summary', `Clusters: ${run.manifest.input.path.split(/[\\/]/).pop()}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
-      retainContextWhenHidden: true,
-    });
-    const nonce = randomBytes(16).toString('base64');
-    const script = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.js'));
-    const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${this.panel.webview.cspSource} 'nonce-${nonce}'`, `img-src ${this.panel.webview.cspSource} data:`, `font-src ${this.panel.webview.cspSource}`].join('; ');
-    this.panel.webview.html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Ticket Lens clusters</title></head>
-<body><div id="app" data-nonce="${nonce}">Loading…</div><script type="module" nonce="${nonce}" src="${script.toString()}"></script></body></html>`;
-    this.panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const m = WebviewToHost.safeParse(raw);
-      if (!m.success) {
-        this.ctx.log.warn(`summary: ignored a message from the webview: ${m.error.message}`);
-        return;
-      }
-      // A failed edit (e.g. a label the server refuses) must reach the user, not vanish in a promise.
-      this.onMessage(m.data).catch((err: unknown) => showError(this.ctx.log, `summary of ${this.run.runDir}: ${m.data.type}`, err));
+    this.panel = openWebviewPage(ctx, {
+      viewType: 'ticketLens.summary',
+      title: `Clusters: ${run.manifest.input.path.split(/[\\/]/).pop()}`,
+      script: 'webview.js',
+      pageTitle: 'Ticket Lens clusters',
+      incoming: WebviewToHost,
+      what: () => `summary of ${this.run.runDir}`,
+      onMessage: (m) => this.onMessage(m),
     });
     this.panel.onDidDispose(() => SummaryPanel.panels.delete(this.run.runDir));
   }

@@ -3,7 +3,7 @@
  * here names a classifier (a .tlc file or a shipped default); the embedding model directory is
  * `--embedding-model`.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { EvalReport, TicketLensError, TrainParams } from '../../shared/api';
 import { classifyCsv } from '../classify/batch';
@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../data/atomic';
 import { EvaluateRequest } from '../../shared/evaluation';
 import { evaluateClassifier } from '../evaluation/evaluateClassifier';
 import { checkEvaluationOutputs, writeEvaluation } from '../evaluation/writeEvaluation';
-import { checkOutputFile, CLASSIFIER_OUTPUT, readHead, type OwnOutput } from '../data/outputs';
+import { checkOutputFile, CLASSIFIER_OUTPUT, headedOutput, jsonOutput } from '../data/outputs';
 import { cacheRoot, defaultModelDir, loadEmbedder, type Embedder } from '../embed';
 import { createLogger } from '../log';
 import { addDeviceOptions, type DeviceFlags } from './options';
@@ -38,16 +38,9 @@ function addEmbeddingOptions(cmd: Command): Command {
 /** Larger than any report: a bigger .json is not one. */
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
-const EVAL_REPORT_OUTPUT: OwnOutput = {
-  what: 'an evaluation report',
-  test: async (path) => (await stat(path)).size <= MAX_REPORT_BYTES && EvalReport.safeParse(JSON.parse(await readFile(path, 'utf8'))).success,
-};
-
+const EVAL_REPORT_OUTPUT = jsonOutput('an evaluation report', EvalReport, MAX_REPORT_BYTES);
 /** reportMarkdown's first line. */
-const EVAL_MARKDOWN_OUTPUT: OwnOutput = {
-  what: 'an evaluation report',
-  test: async (path) => (await readHead(path, 64)).toString('utf8').startsWith('# Evaluation of '),
-};
+const EVAL_MARKDOWN_OUTPUT = headedOutput('an evaluation report', '# Evaluation of ');
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

@@ -13,9 +13,10 @@
  *  - never a file in use (the input, a run's own files): compared by device and inode, not by name,
  *    so a hard link, a symlink, or another spelling on a case-insensitive disk is the same file.
  */
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
 import { TicketLensError } from '../../shared/api';
 import { CLASSIFIER_MAGIC } from '../classify/modelFile';
 import { RUN_FILES } from '../run/folder';
@@ -55,6 +56,16 @@ export interface OwnOutput {
   what: string;
   /** Whether the regular file at `path` is an earlier output of this kind. */
   test: (path: string) => Promise<boolean>;
+}
+
+/** An earlier output that is a JSON file of `schema` (and at most `maxBytes`: a bigger one is not ours, and is not read). */
+export function jsonOutput(what: string, schema: z.ZodType, maxBytes: number): OwnOutput {
+  return { what, test: async (path) => (await stat(path)).size <= maxBytes && schema.safeParse(JSON.parse(await readFile(path, 'utf8'))).success };
+}
+
+/** An earlier output that is a text file beginning with `head` (a report's title line). */
+export function headedOutput(what: string, head: string): OwnOutput {
+  return { what, test: async (path) => (await readHead(path, Buffer.byteLength(head))).toString('utf8') === head };
 }
 
 const runOwnFiles = new Set<string>([...RUN_FILES, MAP_PNG, MAP_LABELS_PNG, SIZES_SVG]);

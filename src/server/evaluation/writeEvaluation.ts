@@ -4,12 +4,12 @@
  * the same kind (data/outputs.ts: Ticket Lens never overwrites a file it did not write), and never
  * when it is the input CSV or the classifier itself.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TicketLensError } from '../../shared/api';
 import { Evaluation, EVALUATION_JSON, EVALUATION_MD } from '../../shared/evaluation';
 import { writeFileAtomic } from '../data/atomic';
-import { checkOutputFile, readHead, type InUse, type OwnOutput } from '../data/outputs';
+import { checkOutputFile, headedOutput, jsonOutput, readHead, type InUse, type OwnOutput } from '../data/outputs';
 import { EVALUATION_MD_TITLE, evaluationMarkdown } from './markdown';
 import { confusionSvg } from './svg/confusionSvg';
 import { reliabilitySvg, rocSvg } from './svg/curvesSvg';
@@ -18,14 +18,8 @@ import { perClassSvg } from './svg/perClassSvg';
 /** Larger than any evaluation: a bigger .json is not one. */
 const MAX_EVALUATION_BYTES = 256 * 1024 * 1024;
 
-const JSON_OUTPUT: OwnOutput = {
-  what: 'a classifier evaluation',
-  test: async (path) => (await stat(path)).size <= MAX_EVALUATION_BYTES && Evaluation.safeParse(JSON.parse(await readFile(path, 'utf8'))).success,
-};
-const MD_OUTPUT: OwnOutput = {
-  what: 'a classifier evaluation',
-  test: async (path) => (await readHead(path, 64)).toString('utf8').startsWith(EVALUATION_MD_TITLE),
-};
+const JSON_OUTPUT = jsonOutput('a classifier evaluation', Evaluation, MAX_EVALUATION_BYTES);
+const MD_OUTPUT = headedOutput('a classifier evaluation', EVALUATION_MD_TITLE);
 /** An SVG picture is ours when it is an SVG with our page frame (svg/svgText.ts) — the only kind of SVG these names hold. */
 const SVG_OUTPUT: OwnOutput = {
   what: 'an evaluation picture',

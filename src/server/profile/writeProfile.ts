@@ -3,26 +3,19 @@
  * there is replaced only when it is an earlier profile (data/outputs.ts: Ticket Lens never overwrites
  * a file it did not write), and never when it is the input itself.
  */
-import { stat, readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TicketLensError } from '../../shared/api';
 import { Profile, PROFILE_JSON, PROFILE_MD } from '../../shared/profile';
 import { writeFileAtomic } from '../data/atomic';
-import { checkOutputFile, readHead, type OwnOutput } from '../data/outputs';
+import { checkOutputFile, headedOutput, jsonOutput } from '../data/outputs';
 import { PROFILE_MD_TITLE, profileMarkdown } from './markdown';
 
 /** Larger than any profile: a bigger .json is not one. */
 const MAX_PROFILE_BYTES = 64 * 1024 * 1024;
 
-const PROFILE_JSON_OUTPUT: OwnOutput = {
-  what: 'a data profile',
-  test: async (path) => (await stat(path)).size <= MAX_PROFILE_BYTES && Profile.safeParse(JSON.parse(await readFile(path, 'utf8'))).success,
-};
-
-const PROFILE_MD_OUTPUT: OwnOutput = {
-  what: 'a data profile',
-  test: async (path) => (await readHead(path, 64)).toString('utf8').startsWith(PROFILE_MD_TITLE),
-};
+const PROFILE_JSON_OUTPUT = jsonOutput('a data profile', Profile, MAX_PROFILE_BYTES);
+const PROFILE_MD_OUTPUT = headedOutput('a data profile', PROFILE_MD_TITLE);
 
 export interface ProfileFiles {
   json: string;

@@ -105,7 +105,7 @@ export const KNN_SQL = `SELECT t.ticket_id, c.distance
   LIMIT $5`;
 
 /** Candidates taken per wanted neighbour before the dataset filter; grown until k survive or none are left. */
-const OVERSAMPLE = 4;
+export const KNN_OVERSAMPLE = 4;
 
 /**
  * The k stored tickets of the dataset nearest to `vector` (cosine), through the HNSW index: approximate,
@@ -120,7 +120,7 @@ export async function nearest(engine: SqlEngine, dataset: string, vector: Float3
   const iterative = await iterativeScan(engine);
   return engine.transaction(async (tx) => {
     if (iterative) await tx.query(`SELECT set_config('hnsw.iterative_scan', 'strict_order', true)`);
-    for (let limit = k * OVERSAMPLE; ; limit *= 4) {
+    for (let limit = k * KNN_OVERSAMPLE; ; limit *= 4) {
       // The index returns at most ef_search rows per scan: it must cover the candidates asked for.
       await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.min(1000, Math.max(40, 2 * k, limit)))]);
       const rows = await tx.query<{ ticket_id: string; distance: number }>(KNN_SQL, [d.id, d.modelId, text, limit, k]);

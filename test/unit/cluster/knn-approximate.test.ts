@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { graphRecall } from '../../../src/server/cluster/knn/recall';
 import { describe, expect, it } from 'vitest';
 import { approximateKnn, EXACT_MAX_POINTS, exactKnn, knnGraph } from '../../../src/server/cluster/knn';
 import { clusterKnn } from '../../../src/server/cluster/knn/clusterKnn';
@@ -29,16 +30,6 @@ function blobs(n: number, dim: number, centres: number, spread: number, seed: nu
   return v;
 }
 
-/** Share of the exact neighbours found (a tie at the k-th distance counts as found). */
-function recall(exact: KnnGraph, approx: KnnGraph): number {
-  let hit = 0;
-  for (let i = 0; i < exact.n; i++) {
-    const row = new Set(exact.indices.subarray(i * exact.k, (i + 1) * exact.k));
-    const kth = exact.distances[(i + 1) * exact.k - 1];
-    for (let c = i * approx.k; c < (i + 1) * approx.k; c++) if (row.has(approx.indices[c]) || approx.distances[c] <= kth + 1e-6) hit++;
-  }
-  return hit / (exact.n * exact.k);
-}
 
 /** The rows that break a rule: self excluded, neighbours distinct, distances = 1 − cosine and ascending (empty when well formed). */
 function malformedRows(g: KnnGraph, v: Float32Array, dim: number): number[] {
@@ -67,7 +58,7 @@ describe('approximate kNN (NN-descent)', () => {
     const exact = await exactKnn(v, n, dim, 15);
     const approx = await approximateKnn(v, n, dim, 15, { seed: 1 });
     expect(approx).toMatchObject({ n, k: 15 });
-    expect(recall(exact, approx)).toBeGreaterThanOrEqual(0.95);
+    expect(graphRecall(exact, approx)).toBeGreaterThanOrEqual(0.95);
     expect(malformedRows(approx, v, dim)).toEqual([]);
   });
 
@@ -77,7 +68,7 @@ describe('approximate kNN (NN-descent)', () => {
     const v = blobs(n, dim, 10, 0.6, 12);
     expect(rowMatrix(v, n, dim).memory).toBeNull();
     const approx = await approximateKnn(v, n, dim, 15, { seed: 1 });
-    expect(recall(await exactKnn(v, n, dim, 15), approx)).toBeGreaterThanOrEqual(0.95);
+    expect(graphRecall(await exactKnn(v, n, dim, 15), approx)).toBeGreaterThanOrEqual(0.95);
     expect(malformedRows(approx, v, dim)).toEqual([]);
   });
 
@@ -199,7 +190,7 @@ describe("a cluster's graph from its parent level's", () => {
     // NN-descent's rounds reported progress (exact search would report rows out of members.length).
     expect(totals.length).toBeGreaterThan(0);
     expect(new Set(totals)).toEqual(new Set([Math.max(5, Math.round(Math.log2(members.length)))]));
-    expect(recall(await exactKnn(sub, members.length, dim, 15), g)).toBeGreaterThanOrEqual(0.95);
+    expect(graphRecall(await exactKnn(sub, members.length, dim, 15), g)).toBeGreaterThanOrEqual(0.95);
     expect(malformedRows(g, sub, dim)).toEqual([]);
   });
 
@@ -223,7 +214,7 @@ describe.skipIf(!existsSync(bitextCsv))('approximate kNN on real embeddings (Bit
     const n = texts.length;
     const exact = await exactKnn(v, n, 384, 15);
     const approx = await approximateKnn(v, n, 384, 15, { seed: 42 });
-    expect(recall(exact, approx)).toBeGreaterThanOrEqual(0.95);
+    expect(graphRecall(exact, approx)).toBeGreaterThanOrEqual(0.95);
     expect(malformedRows(approx, v, 384)).toEqual([]);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 // subdivide hands every level below the top the top level's kNN graph and the level's indices into
 // it, at every depth, and under an exact top graph (every run up to EXACT_MAX_POINTS texts) the paths
-// are the very ones it gives without that graph. The hierarchy is subclusters.test.ts's: five tight
+// are the very ones it gives without that graph. The hierarchy is nestedBlobs.ts's: five tight
 // blobs of 100 and a group of 100 whose two halves sit close together, so the group is one depth-2
 // cluster that is split again at depth 3 (minClusterPct 15 < 1/6). The reducer is the real one,
 // wrapped to look at what each level passes it.
@@ -10,25 +10,9 @@ import { pathDepth } from '../../../src/shared/clusterPath';
 import { defaultStages } from '../../../src/server/cluster/defaultStages';
 import { exactKnn } from '../../../src/server/cluster/knn';
 import { subdivide } from '../../../src/server/cluster/recursive';
-import type { ReduceInput, Reducer, StageHooks } from '../../../src/server/cluster/stages';
-import { Prng } from '../../../src/server/vectors/prng';
+import type { ReduceInput, Reducer } from '../../../src/server/cluster/stages';
+import { DIM, hooks, space, texts } from './nestedBlobs';
 
-const DIM = 16;
-const rng = new Prng(7);
-const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-const unit = (v: number[]) => {
-  const n = Math.hypot(...v);
-  return v.map((x) => x / n);
-};
-const direction = () => unit(Array.from({ length: DIM }, gauss));
-const blob = (centre: number[], count: number) => Array.from({ length: count }, () => unit(centre.map((c) => c + 0.02 * gauss())));
-const A = Array.from({ length: 5 }, () => blob(direction(), 100)).flat();
-const b = direction();
-const apart = direction();
-const halves = [1, -1].flatMap((side) => blob(unit(b.map((x, d) => x + side * 0.05 * apart[d])), 50));
-const texts = [...A, ...halves];
-const space = { vectors: Float32Array.from(texts.flat()), dim: DIM, rowsPerText: new Array<number>(texts.length).fill(1) };
-const hooks: StageHooks = { stage: () => undefined, time: () => undefined };
 const params = ClusterParams.parse({ depth: 3, minClusterPct: 15 });
 
 /** Whether each row of the level's vectors is the text its parent index names. */

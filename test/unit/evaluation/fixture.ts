@@ -12,7 +12,7 @@ import { stringify } from 'csv-stringify/sync';
 import { TrainParams } from '../../../src/shared/api';
 import { trainModel } from '../../../src/server/classify/trainModel';
 import type { Embedder } from '../../../src/server/embed';
-import type { Logger } from '../../../src/server/log';
+import { silentLogger } from '../../../src/server/log';
 
 export const bitextCsv = join(process.env.TICKET_LENS_DATA || resolve(__dirname, '..', '..', '..', '..', 'shared', 'data'), 'bitext.csv');
 export const haveBitext = existsSync(bitextCsv);
@@ -22,7 +22,7 @@ export const MARKUP_LABEL = 'refund <&> "money" back';
 const INTENTS = ['get_refund', 'track_refund', 'check_refund_policy', 'cancel_order', 'change_order', 'place_order', 'track_order', 'payment_issue'];
 const rename = (intent: string) => (intent === 'get_refund' ? MARKUP_LABEL : intent);
 
-export const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+export const quiet = silentLogger;
 
 export interface Cut {
   dir: string;

@@ -13,7 +13,7 @@ import { ClassifyService } from '../../../src/server/classify/service';
 import { loadEmbedder } from '../../../src/server/embed';
 import { evaluateClassifier } from '../../../src/server/evaluation/evaluateClassifier';
 import { startServer, type RunningServer } from '../../../src/server/serve';
-import { errorOf } from '../../support/http';
+import { callServer, errorOf } from '../../support/http';
 import { modelDir } from '../../support/model';
 import { quiet } from './fixture';
 
@@ -22,12 +22,7 @@ const csv = join(dir, 'tickets.csv');
 copyFileSync(resolve(__dirname, '..', '..', '..', 'media', 'samples', 'tickets.csv'), csv);
 let server: RunningServer;
 
-const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
+const call = (method: 'GET' | 'POST', path: string, body?: unknown) => callServer(server, method, path, body);
 
 beforeAll(async () => {
   server = await startServer({ modelDir: modelDir(), device: 'cpu', cacheDir: join(dir, 'cache'), allowRoots: [dir], log: quiet });

@@ -9,23 +9,18 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobInfo } from '../../../src/shared/api';
 import { Profile, ProfileRequest } from '../../../src/shared/profile';
-import type { Logger } from '../../../src/server/log';
+import { silentLogger } from '../../../src/server/log';
 import { profileCsv } from '../../../src/server/profile/profileCsv';
 import { startServer, type RunningServer } from '../../../src/server/serve';
-import { errorOf } from '../../support/http';
+import { callServer, errorOf } from '../../support/http';
 import { modelDir } from '../../support/model';
 import { writeFixture } from './fixture';
 
 const csv = writeFixture();
-const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet = silentLogger;
 let server: RunningServer;
 
-const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
+const call = (method: 'GET' | 'POST', path: string, body?: unknown) => callServer(server, method, path, body);
 
 beforeAll(async () => {
   server = await startServer({ modelDir: modelDir(), device: 'cpu', cacheDir: join(dirname(csv), 'cache'), allowRoots: [dirname(csv)], log: quiet });

@@ -5,14 +5,13 @@
  * two partitions agreeing (ARI ≥ 0.9) — without embedding anything again; a date range keeps the
  * tickets dated within it.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNoisePath, RunManifest, topLevelPath, type StoreLocation } from '../../../src/shared/api';
 import { scores } from '../../../src/server/cluster/metrics';
 import { readAssignments } from '../../../src/server/run/assignmentsCsv';
-import { CLI } from '../../support/cli';
+import { runCli } from '../../support/cli';
 import { modelDir } from '../../support/model';
 import { storeEngines } from './engines';
 import { sampleTickets, tempDir, writeTickets } from './fixtures';
@@ -24,16 +23,7 @@ const csv = writeTickets(dir, 'tickets.csv', tickets);
 const model = ['--model', modelDir(), '--device', 'cpu', '--no-cache'];
 const env = { ...process.env, TICKET_LENS_CACHE: join(dir, 'cache'), TICKET_LENS_DATABASE: '' };
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) => runCli(args, env, dir);
 
 /** The store flags of `cluster` (`--store-dir`) and of `ingest` (`--store`). */
 const target = (where: StoreLocation) => ('dir' in where ? ['--store-dir', where.dir] : ['--database', where.url]);

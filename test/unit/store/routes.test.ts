@@ -14,7 +14,7 @@ import { IngestResult, JobInfo, StoreDatasets, type StoreIngestRequest } from '.
 import type { Logger } from '../../../src/server/log';
 import { startServer, type RunningServer } from '../../../src/server/serve';
 import { CLI } from '../../support/cli';
-import { errorOf } from '../../support/http';
+import { callServer, errorOf } from '../../support/http';
 import { modelDir } from '../../support/model';
 import { startPostgres, type PgServer } from '../../support/postgres';
 import { sampleTickets, tempDir, writeTickets, type Ticket } from './fixtures';
@@ -33,12 +33,7 @@ const log: Logger = { debug: (m) => logLines.push(m), info: (m) => logLines.push
 let server: RunningServer;
 let pg: PgServer;
 
-const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-  fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
+const call = (method: 'GET' | 'POST', path: string, body?: unknown) => callServer(server, method, path, body);
 
 async function submit(req: StoreIngestRequest): Promise<JobInfo> {
   const res = await call('POST', '/store/ingest', req);

@@ -8,7 +8,7 @@ import '../noEval';
 import type { Evaluation } from '../../../src/shared/evaluation';
 import type { RowRef } from '../../../src/shared/profile';
 import { el } from '../dom';
-import { clearCharts, followTheme } from './charts';
+import { clearCharts, followTheme } from '../chartFigure';
 import { listen, post } from './messaging';
 import { adapterEffect, confusedPairs, confusion, labelIssues, overview, perClass, reliability, roc } from './sections';
 import { installStyles } from './styles';

@@ -6,12 +6,11 @@
  * (minified ESM, es2022), the bar chart with the components registered below is 151 KB (53 KB gzip)
  * against Plot's 250 KB (86 KB gzip); docs/measurements/charts.md.
  *
- * A canvas says nothing to a screen reader and takes no focus, so each chart is an image with a
- * label, followed by a button that shows the same numbers as a table. Colours are the theme's
- * (--vscode-charts-*), read again whenever VS Code switches theme.
+ * Each chart is an image with a label and a button that shows it as a table, in the theme's colours
+ * (../chartFigure.ts).
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
-import { el } from '../dom';
+import { chartFigure, type Theme } from '../chartFigure';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -27,32 +26,13 @@ export interface BarSpec {
   horizontal?: boolean;
 }
 
-interface Theme {
-  bar: string;
-  text: string;
-  grid: string;
-  font: string;
-}
-
-const charts = new Set<Chart<'bar'>>();
-
-function theme(): Theme {
-  const css = getComputedStyle(document.body);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return {
-    bar: v('--vscode-charts-blue', '#3794ff'),
-    text: v('--vscode-foreground', '#cccccc'),
-    grid: v('--vscode-charts-lines', 'rgba(128,128,128,0.35)'),
-    font: v('--vscode-font-family', 'sans-serif'),
-  };
-}
-
 function config(spec: BarSpec, t: Theme): ChartConfiguration<'bar'> {
+  const bar = t.series[0];
   // Bars across get a row each (see barChart): every category is named. Bars up may thin out their names.
   const axis = (title: string, every = false) => ({ title: { display: true, text: title, color: t.text }, ticks: { color: t.text, autoSkip: !every }, grid: { color: t.grid } });
   return {
     type: 'bar',
-    data: { labels: spec.labels, datasets: [{ label: spec.valueName, data: spec.values, backgroundColor: t.bar, borderColor: t.bar }] },
+    data: { labels: spec.labels, datasets: [{ label: spec.valueName, data: spec.values, backgroundColor: bar, borderColor: bar }] },
     options: {
       indexAxis: spec.horizontal ? 'y' : 'x',
       responsive: true,
@@ -65,65 +45,9 @@ function config(spec: BarSpec, t: Theme): ChartConfiguration<'bar'> {
   };
 }
 
-/** The same numbers as a table (hidden until its button shows it). */
-function dataTable(spec: BarSpec): HTMLTableElement {
-  const table = el('table');
-  table.append(el('caption', { class: 'note' }, spec.title));
-  const head = el('tr');
-  head.append(el('th', { scope: 'col' }, spec.categoryName), el('th', { scope: 'col', class: 'num' }, spec.valueName));
-  table.append(head);
-  spec.labels.forEach((l, i) => {
-    const tr = el('tr');
-    tr.append(el('td', {}, l), el('td', { class: 'num' }, spec.values[i].toLocaleString()));
-    table.append(tr);
-  });
-  return table;
-}
-
-/** A chart, its accessible name, and a button that shows or hides its table. */
+/** A bar chart, its accessible name, and a button that shows or hides its table; the page's sections name their charts. */
 export function barChart(spec: BarSpec): HTMLElement {
-  const figure = el('figure');
-  const box = el('div', { class: 'chart' });
-  // Set through the CSSOM, which the CSP allows (a style attribute it would refuse).
-  if (spec.horizontal) box.style.height = `${Math.max(240, 18 * spec.labels.length + 70)}px`;
-  const canvas = el('canvas', { role: 'img', 'aria-label': `${spec.title}: bar chart; the button below shows it as a table.` });
-  box.append(canvas);
-  const table = dataTable(spec);
-  table.hidden = true;
-  const toggle = el('button', { class: 'toggle', type: 'button', 'aria-expanded': 'false' }, 'Show as table');
-  toggle.addEventListener('click', () => {
-    table.hidden = !table.hidden;
-    toggle.setAttribute('aria-expanded', String(!table.hidden));
-    toggle.textContent = table.hidden ? 'Show as table' : 'Hide table';
-  });
-  figure.append(box, toggle, table);
-  // Drawn once in the page: Chart.js measures its container.
-  requestAnimationFrame(() => charts.add(new Chart(canvas, config(spec, theme()))));
-  return figure;
-}
-
-/** Forgets the charts of a page about to be replaced. */
-export function clearCharts(): void {
-  for (const c of charts) c.destroy();
-  charts.clear();
-}
-
-/** VS Code switches theme by changing the body's class: recolour every chart in place. */
-export function followTheme(): void {
-  new MutationObserver(() => {
-    const t = theme();
-    for (const c of charts) {
-      const ds = c.data.datasets[0];
-      ds.backgroundColor = t.bar;
-      ds.borderColor = t.bar;
-      for (const s of Object.values(c.options.scales ?? {})) {
-        if (!s) continue;
-        const scale = s as { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } };
-        if (scale.ticks) scale.ticks.color = t.text;
-        if (scale.grid) scale.grid.color = t.grid;
-        if (scale.title) scale.title.color = t.text;
-      }
-      c.update();
-    }
-  }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  const table = { head: [spec.categoryName, spec.valueName], rows: spec.labels.map((l, i) => [l, spec.values[i].toLocaleString()]) };
+  const height = spec.horizontal ? Math.max(240, 18 * spec.labels.length + 70) : undefined;
+  return chartFigure(spec.title, (t) => config(spec, t), table, { height, caption: false });
 }

@@ -6,7 +6,7 @@
 import '../noEval';
 import type { Profile, RowRef } from '../../../src/shared/profile';
 import { el } from '../dom';
-import { clearCharts, followTheme } from './charts';
+import { clearCharts, followTheme } from '../chartFigure';
 import { listen, post } from './messaging';
 import { dates, duplicates, labels, lengths, normalization, overview, placeholdersAndPii, terms } from './sections';
 import { installStyles } from './styles';
