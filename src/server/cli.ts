@@ -13,6 +13,8 @@ import { registerIngest } from './cli/ingest';
 import { registerAssign } from './cli/assign';
 import { registerTrends } from './cli/trends';
 import { registerProfile } from './cli/profile';
+import { registerFinetune } from './cli/finetune';
+import { registerTag } from './cli/tag';
 import { VERSION } from './version';
 
 const program = new Command('ticket-lens')
@@ -29,6 +31,8 @@ registerIngest(program);
 registerAssign(program);
 registerTrends(program);
 registerProfile(program);
+registerFinetune(program);
+registerTag(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`ticket-lens: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -20,6 +20,11 @@ export const LabelSet = z
     name: z.string().trim().min(1, 'a label set needs a name').regex(/^[A-Za-z0-9_.-]+$/, 'a label set name may hold letters, digits, "_", "." and "-" only'),
     description: z.string().optional(),
     multiLabel: z.boolean().default(false),
+    /**
+     * Softmax temperature over the labels' similarities, fitted on labelled texts (bench:classify prints
+     * the fit); absent: the default in zeroShot.ts. Smaller = more confident.
+     */
+    temperature: z.number().positive().max(1).optional(),
     labels: z.array(LabelDef).min(2, 'a label set needs at least two labels'),
   })
   .superRefine((s, ctx) => {
@@ -193,6 +198,8 @@ export const TaskPrediction = z.object({
   labels: z.array(z.string()).optional(),
   topK: z.array(z.object({ label: z.string(), score: z.number() })),
   unknown: z.boolean(),
+  /** Zero-shot, one label per text: the top two labels are too close to call (see zeroShot.ts). */
+  uncertain: z.boolean().optional(),
   reason: z.string().optional(),
   explanation: Explanation.optional(),
 });

@@ -110,8 +110,16 @@ export const RunPoints = z.object({
   line: z.array(z.number()),
   /** Each row's value in the run's label column; absent when the run has none. */
   label: z.array(z.string()).optional(),
+  /** Columns of the run's input CSV whose first rows hold dates (the map offers to colour by them); absent or empty: none. */
+  dateColumns: z.array(z.string()).optional(),
+  /** Each row's instant (epoch ms, null when its cell is empty) in the date column asked for; absent when none was. */
+  date: z.array(z.number().nullable()).optional(),
 });
 export type RunPoints = z.infer<typeof RunPoints>;
+
+/** The map's points of a run; `dateColumn`: also each row's date from that column of the run's input CSV. */
+export const RunPointsRequest = RunDirRequest.extend({ dateColumn: z.string().min(1).optional() });
+export type RunPointsRequest = z.input<typeof RunPointsRequest>;
 
 /**
  * "Use reviewed clusters as labels": every row whose cluster path has a reviewed, labelled ancestor

@@ -13,6 +13,8 @@ import { RowRef } from './profile';
 export const EVALUATION_JSON = 'evaluation.json';
 export const EVALUATION_MD = 'evaluation.md';
 export const EVALUATION_SVGS = ['confusion.svg', 'per-class.svg', 'roc.svg', 'reliability.svg'] as const;
+/** Written beside them when the classifier has an adapter. */
+export const ADAPTER_MAPS_SVG = 'adapter-maps.svg';
 
 /** Bins of the reliability diagram (equal width over [0, 1]; lo < p ≤ hi, as scikit-learn's calibration_curve). */
 export const RELIABILITY_BINS = 10;
@@ -108,8 +110,18 @@ export const LabelIssues = z.object({
 });
 export type LabelIssues = z.infer<typeof LabelIssues>;
 
-/** k-means (k = classes) on the rows' vectors without and with the classifier's adapter, against the labels. */
-export const AdapterEffect = z.object({ ariBase: z.number(), ariAdapted: z.number(), nmiBase: z.number(), nmiAdapted: z.number() });
+/** Rows laid out in each 2-D map of the adapter's effect (a seeded sample of larger files). */
+export const MAX_ADAPTER_MAP_ROWS = 2000;
+
+/**
+ * The same rows laid out in 2-D (UMAP) from the base vectors and from the vectors through the adapter:
+ * `label[i]` indexes Evaluation.labels (the row's given label); the maps are x, y pairs, row i at 2i.
+ */
+export const AdapterMaps = z.object({ label: z.array(z.number().int().min(0)), base: z.array(z.number()), adapted: z.array(z.number()) }).refine((m) => m.base.length === 2 * m.label.length && m.adapted.length === m.base.length, 'each map holds an x, y pair per row');
+export type AdapterMaps = z.infer<typeof AdapterMaps>;
+
+/** k-means (k = classes) on the rows' vectors without and with the classifier's adapter, against the labels; and both as 2-D maps. */
+export const AdapterEffect = z.object({ ariBase: z.number(), ariAdapted: z.number(), nmiBase: z.number(), nmiAdapted: z.number(), maps: AdapterMaps.optional() });
 export type AdapterEffect = z.infer<typeof AdapterEffect>;
 
 export const Evaluation = z.object({

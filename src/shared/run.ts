@@ -57,9 +57,13 @@ export const ClustersFile = z.object({
 });
 export type ClustersFile = z.infer<typeof ClustersFile>;
 
-/** A few probe texts and their vectors under one embedding model (server/embed/identity.ts). */
+/**
+ * A few probe texts and their vectors under one embedding model (server/embed/identity.ts). lineage: the
+ * model's lineage from its manifest (e.g. "finetuned:<sha256>"); absent for the base model and in fingerprints
+ * recorded before lineages existed, which were all made with the base model.
+ */
 export const EmbeddingFingerprint = z
-  .object({ texts: z.array(z.string()).min(1), vectors: z.array(z.array(z.number())) })
+  .object({ texts: z.array(z.string()).min(1), vectors: z.array(z.array(z.number())), lineage: z.string().optional() })
   .refine((f) => f.vectors.length === f.texts.length, { message: 'one vector per probe text' });
 export type EmbeddingFingerprint = z.infer<typeof EmbeddingFingerprint>;
 

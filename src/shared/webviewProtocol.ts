@@ -27,6 +27,8 @@ export const ClusterView = z.object({
   purity: ClusterRecord.shape.purity.unwrap(),
   /** Claude's suggested category and priority (suggestionText), or null when labelling gave none. */
   suggestion: z.string().nullable(),
+  /** Claude's suggested category alone (the map's colour by predicted category), or null. */
+  category: z.string().nullable(),
 });
 export type ClusterView = z.infer<typeof ClusterView>;
 
@@ -49,10 +51,13 @@ export const MapPoints = z
     /** Index into `labels` of the row's label-column value, −1 for none; null when the points carry no labels. */
     label: z.instanceof(Int32Array).nullable(),
     labels: z.array(z.string()),
+    /** Each row's instant in `dateColumn` (epoch ms, NaN when its cell is empty); null when no date column was asked for. */
+    date: z.instanceof(Float64Array).nullable(),
+    dateColumn: z.string().nullable(),
   })
   .superRefine((p, ctx) => {
     const n = p.x.length;
-    for (const [name, a] of [['y', p.y], ['cluster', p.cluster], ['label', p.label]] as const) {
+    for (const [name, a] of [['y', p.y], ['cluster', p.cluster], ['label', p.label], ['date', p.date]] as const) {
       if (a && a.length !== n) ctx.addIssue({ code: 'custom', path: [name], message: `${name} has ${a.length} entries for ${n} points` });
     }
   });
@@ -74,6 +79,8 @@ export const RunView = z.object({
   purity: z.array(PurityRow),
   clusters: z.array(ClusterView),
   points: MapPoints,
+  /** Columns of the run's input CSV that hold dates: the map offers to colour by each. */
+  dateColumns: z.array(z.string()),
   /** The run's trends.json (ticket-lens trends), for the chart; absent or null when it has none. */
   trends: TrendsFile.nullable().optional(),
 });
@@ -101,7 +108,9 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('texts'), seq: z.number().int(), indices: z.array(z.number().int().min(0)).min(1).max(MAX_TEXTS_PER_REQUEST) }),
   /** Every whitespace-separated term must occur in the text, case-insensitively; an empty query matches nothing. */
   z.object({ type: z.literal('search'), seq: z.number().int(), query: z.string().max(200) }),
-  // A lasso selection's points (indices into MapPoints; plain arrays: webview-to-host messages are JSON).
+  /** Colour by date: the run comes again with each point's date from this column (one of RunView.dateColumns). */
+  z.object({ type: z.literal('dates'), column: z.string().min(1) }),
+  // A lasso or box selection's points (indices into MapPoints; plain arrays: webview-to-host messages are JSON).
   /** The selection becomes a new top-level cluster named `label` (the server's label rules apply). */
   z.object({ type: z.literal('nameSelection'), indices: SelectionIndices, label: z.string() }),
   z.object({ type: z.literal('moveSelection'), indices: SelectionIndices, to: z.string() }),

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { MARKUP, seedTickets } from './seedTickets.mjs';
 
 const { TL_PORT, TL_WORKSPACE, TL_CHROME_DIR, TL_RESULTS } = process.env;
@@ -223,12 +224,18 @@ await check('Reveal from the summary opens the line where the record starts, pas
 // ── The map at scale (H8): a run folder of 200k synthetic rows, written directly (a run folder is just
 // files: run.json, clusters.json, assignments.csv), opened as the newest run. Checks that every point is
 // drawn, hover shows the row's text (fetched on demand), click selects the cluster, a lasso selects the
-// points inside it and names them as a new cluster (on disk too), and prints pan/zoom frame times.
+// points inside it and names them as a new cluster (on disk too), a box and the keyboard select too,
+// the map colours by the input CSV's date column, and prints pan/zoom frame times.
 const MAP_ROWS = 200_000;
 const MAP_TOPICS = ['refund', 'delivery', 'password', 'invoice', 'cancel', 'upgrade', 'shipping', 'login', 'warranty', 'coupon', 'address', 'subscription'];
 const mapRunDir = join(TL_WORKSPACE, '.ticket-lens', 'runs', 'map-200k');
 
-/** The run's rows: 12 Gaussian blobs on a circle and 4% noise, positions as assignments.csv rounds them. */
+const DAY_MS = 86_400_000;
+const FIRST_DAY = Date.UTC(2024, 0, 1);
+/** Row i's created_at: one of 181 days from 1 January 2024, empty for every 97th row. */
+const createdAt = (i) => (i % 97 === 0 ? '' : new Date(FIRST_DAY + (i % 181) * DAY_MS).toISOString().slice(0, 10));
+
+/** The run's rows: 12 Gaussian blobs on a circle and 4% noise, positions as assignments.csv rounds them; the CSV has a date column. */
 function seedMapRun() {
   let s = 12345;
   const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
@@ -256,7 +263,7 @@ function seedMapRun() {
   clusters.push(record('root.noise', null, 'noise', true));
   mkdirSync(mapRunDir, { recursive: true });
   const input = join(TL_WORKSPACE, 'map-200k.csv');
-  writeFileSync(input, `text\n${rows.map((r) => r.text).join('\n')}\n`);
+  writeFileSync(input, `text,created_at\n${rows.map((r, i) => `${r.text},${createdAt(i)}`).join('\n')}\n`);
   writeFileSync(join(mapRunDir, 'clusters.json'), JSON.stringify({ version: 1, clusters }));
   writeFileSync(join(mapRunDir, 'assignments.csv'), `row,line,text,cluster,probability,outlier_score,was_noise,x,y\n${rows.map((r) => `${r.row},${r.row + 1},${r.text},${r.cluster},1.0000,0.0000,${r.k < 0 ? 1 : 0},${r.x.toFixed(4)},${r.y.toFixed(4)}`).join('\n')}\n`);
   writeFileSync(
@@ -283,6 +290,23 @@ function insidePolygon(x, y, poly) {
     if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
+}
+
+/**
+ * Pixels of the map as drawn on the page in the newest and the oldest colour of the date ramp (viridis'
+ * yellow #fde725 and dark purple #440154, whatever the background they are blended over); no colour of
+ * the cluster palette falls in either.
+ */
+async function rampEnds() {
+  const png = PNG.sync.read(await mapCanvas().screenshot());
+  let newest = 0;
+  let oldest = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+    if (r > 220 && g > 200 && b < 110) newest++;
+    if (r < 110 && g < 45 && b > 60 && b < 130) oldest++;
+  }
+  return { newest, oldest };
 }
 
 const mapRun = seedMapRun();
@@ -353,6 +377,67 @@ await check('a lasso on the big map selects the points inside it, and names them
   const assigned = readFileSync(join(mapRunDir, 'assignments.csv'), 'utf8').split('\n').filter((l) => l.includes(`,${onDisk?.id},`)).length;
   if (onDisk?.size !== lassoed || assigned !== lassoed) throw new Error(`clusters.json says ${onDisk?.size}, assignments.csv holds ${assigned} rows of the new cluster; ${lassoed} were selected`);
   await webview().locator(`canvas.map-gl[data-points-drawn="${MAP_ROWS}"]`).waitFor({ timeout: 60_000 });
+});
+
+await check('a box on the big map selects the points inside it; from the keyboard, Enter selects the points in view', async () => {
+  const frame = webview();
+  // Nothing is selected after the lasso's edit: the bar comes back with the box's selection.
+  await frame.locator('.selection-bar').waitFor({ state: 'hidden', timeout: 15_000 });
+  await frame.locator('vscode-button.box-toggle').click();
+  if ((await frame.locator('vscode-button.box-toggle').getAttribute('aria-pressed')) !== 'true') throw new Error('the Box tool does not show as pressed');
+  const [cx, cy] = mapRun.centres[9];
+  const mapAt = await mapPlacement();
+  const [x0, y0] = mapAt(cx - 2, cy + 2);
+  const [x1, y1] = mapAt(cx + 2, cy - 2);
+  const expected = mapRun.rows.filter((r) => {
+    const [sx, sy] = mapAt(r.x, r.y);
+    return sx > x0 && sx < x1 && sy > y0 && sy < y1;
+  }).length;
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move(x1, y1, { steps: 8 });
+  await shot('map-box-drawn');
+  await page.mouse.up();
+  const count = frame.locator('.selection-count');
+  await count.waitFor({ timeout: 15_000 });
+  const boxed = Number(/^(\d+) tickets? selected/.exec(await count.textContent())?.[1]);
+  if (!(Math.abs(boxed - expected) <= Math.max(5, expected * 0.005))) throw new Error(`the box selected ${boxed} tickets; ${expected} lie inside it`);
+  console.log(`  box: ${boxed} tickets selected (${expected} inside the box as drawn)`);
+  await shot('map-box-selection');
+  await frame.locator('vscode-button.box-toggle').click();
+  // The keyboard's box is the view: nothing panned or zoomed yet, so every point.
+  await mapCanvas().focus();
+  await page.keyboard.press('Enter');
+  await frame.locator('.selection-count', { hasText: `${MAP_ROWS} tickets selected` }).waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  await frame.locator('.selection-bar').waitFor({ state: 'hidden', timeout: 15_000 });
+});
+
+await check('the big map colours by the date column of its CSV, with the first and last day in the legend', async () => {
+  const frame = webview();
+  const undated = mapRun.rows.filter((_, i) => createdAt(i) === '').length;
+  const days = mapRun.rows.map((_, i) => createdAt(i)).filter(Boolean).sort();
+  const byCluster = await rampEnds();
+  await frame.locator('select.colour-by').selectOption('date:created_at');
+  await frame.locator('.legend-ramp .ramp-first', { hasText: days[0] }).waitFor({ timeout: 120_000 });
+  const last = await frame.locator('.legend-ramp .ramp-last').textContent();
+  if (last !== days.at(-1)) throw new Error(`the legend ends on ${last}; the last date is ${days.at(-1)}`);
+  await frame.locator(`.legend-entry[title="No date: ${undated} tickets"]`).waitFor({ timeout: 10_000 });
+  // Every dated ticket is in one period: the periods' counts add up to them.
+  const titles = await frame.locator('.legend-entry').evaluateAll((bs) => bs.map((b) => b.getAttribute('title') ?? ''));
+  const periods = titles.filter((t) => /^\d{4}-\d{2}-\d{2} – /.test(t));
+  const dated = periods.reduce((n, t) => n + Number(/: (\d+) tickets$/.exec(t)?.[1] ?? 0), 0);
+  if (periods.length < 2 || dated !== MAP_ROWS - undated) throw new Error(`the legend has ${periods.length} periods holding ${dated} tickets; ${MAP_ROWS - undated} are dated (${titles.join(' | ')})`);
+  if ((await frame.locator('select.colour-by').inputValue()) !== 'date:created_at') throw new Error('the colour-by menu does not show the date column');
+  await webview().locator(`canvas.map-gl[data-points-drawn="${MAP_ROWS}"]`).waitFor({ timeout: 60_000 });
+  // The points themselves wear the ramp: its newest and oldest colours show on the map, the newest not before.
+  const byDate = await rampEnds();
+  if (byDate.newest < 100 || byDate.oldest < 100 || byCluster.newest > 10) throw new Error(`pixels in the ramp's newest / oldest colour: ${byDate.newest} / ${byDate.oldest} by date, ${byCluster.newest} / ${byCluster.oldest} by cluster`);
+  console.log(`  date colours: ${byDate.newest} pixels in the newest colour, ${byDate.oldest} in the oldest (${byCluster.newest} and ${byCluster.oldest} by cluster)`);
+  await frame.locator('.legend').scrollIntoViewIfNeeded();
+  await frame.locator('.legend').evaluate((l) => l.scrollIntoView({ block: 'start' }));
+  await shot('map-coloured-by-date');
+  await frame.locator('select.colour-by').selectOption('cluster');
 });
 
 await check('the big map highlights a search, and colours the sub-clusters of a cluster drilled into', async () => {
@@ -443,6 +528,27 @@ await check('Evaluate Classifier shows the confusion matrix; a cell lists its ro
     const record = tickets.records[row - 1];
     if (record.intent !== given || !record.text.startsWith(text.replace(/…$/, ''))) throw new Error(`row ${row} is listed as ${JSON.stringify(text)} under ${given}; the file has ${JSON.stringify(record)}`);
   }
+  await shot('evaluation-cell-rows');
+  // The adapter's effect: the same rows laid out from both spaces, side by side.
+  const maps = frame.locator('section[aria-labelledby="adapter"] .adapter-maps');
+  await maps.scrollIntoViewIfNeeded();
+  for (const title of ['Base sentence vectors', "Through the classifier's adapter"]) await maps.locator('figcaption', { hasText: title }).waitFor({ timeout: 10_000 });
+  if ((await maps.locator('canvas').count()) !== 2) throw new Error(`the adapter's maps show ${await maps.locator('canvas').count()} charts, not 2`);
+  await shot('evaluation-adapter-maps');
+  // A listed row opens the CSV where that record starts.
+  const first = rows.first().locator('button.link');
+  await first.scrollIntoViewIfNeeded();
+  const row = Number(/row (\d+)/.exec(await first.textContent())[1]);
+  await first.click();
+  await page.locator('.tabs-container .tab.active', { hasText: 'tickets.csv' }).waitFor({ timeout: 30_000 });
+  const line = tickets.startLine[row - 1];
+  await page
+    .locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col`) })
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .catch(async () => {
+      throw new Error(`row ${row} starts on line ${line}; the editor is at "${await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent()}"`);
+    });
 });
 
 // Profile This CSV (issue 15): from the explorer menu, no label or date column, no near-duplicates; the

@@ -1,12 +1,13 @@
 /**
  * A local stand-in for the Anthropic Messages and Models APIs: a real HTTP server on 127.0.0.1 that
  * the real @anthropic-ai/sdk reaches through `baseURL`. Each test scripts its replies (tool-use
- * answers, malformed or schema-violating ones, 429 with retry-after, 529 overloaded, 500, 401/403/404
- * refusals, a hung response), and every request body is recorded, with the time it arrived and how
- * many were in flight. Errors have the API's shape ({type: 'error', error: {type, message}} and a
- * request-id header); the Models API answers GET /v1/models (data, has_more, first_id, last_id; paged
- * by limit, after_id, before_id) and GET /v1/models/:id, with model objects {type: 'model', id,
- * display_name, created_at} (and lifecycle where a test sets it, as in the SDK's ModelInfo).
+ * answers calling the request's first tool or a named one, malformed or schema-violating ones, 429
+ * with retry-after, 529 overloaded, 500, 401/403/404 refusals, a hung response), and every request
+ * body is recorded, with the time it arrived and how many were in flight. Errors have the API's
+ * shape ({type: 'error', error: {type, message}} and a request-id header); the Models API answers
+ * GET /v1/models (data, has_more, first_id, last_id; paged by limit, after_id, before_id) and
+ * GET /v1/models/:id, with model objects {type: 'model', id, display_name, created_at} (and
+ * lifecycle where a test sets it, as in the SDK's ModelInfo).
  *
  * The Messages API refuses, with the real API's 400 invalid_request_error, the request shapes the
  * real one refuses: for every model, a message with empty content, a tool_result without its
@@ -38,7 +39,8 @@ export interface RecordedRequest {
 }
 
 export type Reply =
-  | { kind: 'tool'; input: unknown; delayMs?: number }
+  /** A call of `name`, by default the request's first tool (record_cluster_label when it offers none). */
+  | { kind: 'tool'; input: unknown; delayMs?: number; name?: string }
   | { kind: 'text'; text: string }
   /** A safety classifier declined the request: stop_reason refusal, no content. */
   | { kind: 'refusal' }
@@ -214,6 +216,13 @@ export function invalidRequest(body: RecordedRequest['body'], issued: ReadonlyMa
   return null;
 }
 
+/** The tool a model calls when it follows its prompt: the first one the request offers. */
+function offeredTool(body: RecordedRequest['body']): string {
+  const first = body.tools?.[0];
+  const name = first && typeof first === 'object' && 'name' in first ? first.name : undefined;
+  return typeof name === 'string' ? name : 'record_cluster_label';
+}
+
 export function promptOf(r: RecordedRequest): string {
   const first = r.body.messages[0]?.content;
   return typeof first === 'string' ? first : JSON.stringify(first);
@@ -287,7 +296,7 @@ export async function startFakeAnthropic(script: (req: RecordedRequest) => Reply
       if (reply.kind === 'tool' && reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
       const answer =
         reply.kind === 'tool'
-          ? [{ type: 'tool_use', id: `toolu_${rec.n}`, name: 'record_cluster_label', input: reply.input }]
+          ? [{ type: 'tool_use', id: `toolu_${rec.n}`, name: reply.name ?? offeredTool(rec.body), input: reply.input }]
           : reply.kind === 'text'
             ? [{ type: 'text', text: reply.text }]
             : [];

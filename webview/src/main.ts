@@ -1,6 +1,6 @@
 /**
  * The summary webview: a list of clusters (editable labels, keywords, examples, purity), the WebGL 2-D
- * map with its legend, search and lasso selection, and the purity table, wired to one selection. UI
+ * map with its legend, search and lasso or box selection, and the purity table, wired to one selection. UI
  * components from @vscode-elements/elements, colours from the theme. All ticket text is inserted with
  * textContent: it is data, never markup.
  */
@@ -45,14 +45,27 @@ const map = new ClusterMap(texts, {
 const legend = new Legend(map);
 const search = new MapSearch(map);
 const bar = new SelectionBar(texts, () => map.clearSelection());
-const lasso = el('vscode-button', { secondary: '', 'aria-pressed': 'false', class: 'lasso-toggle' }, 'Lasso');
-lasso.addEventListener('click', () => {
-  map.lassoMode = !map.lassoMode;
-  lasso.setAttribute('aria-pressed', String(map.lassoMode));
-  lasso.textContent = map.lassoMode ? 'Lasso: on' : 'Lasso';
-});
-search.element.append(lasso);
+search.element.append(...selectionTools());
 let trends: TrendsChart | null = null;
+
+/** The drag tools (a plain drag draws a lasso or a box; pressed again, it pans) and the keyboard's box, the view. */
+function selectionTools(): HTMLElement[] {
+  const tools = (['lasso', 'box'] as const).map((tool) => {
+    const name = tool === 'lasso' ? 'Lasso' : 'Box';
+    const b = el('vscode-button', { secondary: '', 'aria-pressed': 'false', class: `${tool}-toggle` }, name);
+    b.addEventListener('click', () => {
+      map.tool = map.tool === tool ? 'pan' : tool;
+      for (const [t, other] of tools) {
+        other.setAttribute('aria-pressed', String(map.tool === t));
+        other.textContent = `${t === 'lasso' ? 'Lasso' : 'Box'}${map.tool === t ? ': on' : ''}`;
+      }
+    });
+    return [tool, b] as const;
+  });
+  const inView = el('vscode-button', { secondary: '', class: 'select-in-view', title: 'Select the tickets the map shows now (Enter on the map)' }, 'Select in view');
+  inView.addEventListener('click', () => map.selectInView());
+  return [...tools.map(([, b]) => b), inView];
+}
 
 function select(id: string, scroll: boolean): void {
   selected = id;
@@ -70,7 +83,7 @@ function render(run: RunView): void {
   app.replaceChildren(el('h2', {}, run.title), el('div', { class: 'metrics' }, metricsLine(run)));
   const layout = el('div', { class: 'layout' });
   const right = el('div');
-  const hint = map.canvas.dataset.renderer === 'none' ? 'This view cannot draw the map: WebGL2 is not available here.' : 'Drag to pan, scroll to zoom, hover for the ticket, click to select its cluster; Shift+drag (or Lasso) selects tickets.';
+  const hint = map.canvas.dataset.renderer === 'none' ? 'This view cannot draw the map: WebGL2 is not available here.' : 'Drag to pan, scroll to zoom, hover for the ticket, click to select its cluster; Shift+drag (or Lasso) or Alt+drag (or Box) selects tickets; on the focused map, Enter selects the tickets in view.';
   right.append(legend.element, search.element, map.box, el('div', { class: 'kw' }, hint), bar.element);
   if (run.purity.length && run.labelColumn) right.append(purityTable(run, (id) => select(id, true)));
   layout.append(clusterList(run, selected, (id) => select(id, false)), right);

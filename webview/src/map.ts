@@ -1,8 +1,10 @@
 /**
  * The 2-D map, drawn with WebGL (mapRenderer.ts) for hundreds of thousands of points: drag pans, the
  * wheel zooms about the cursor (arrow keys and +/− too), hover shows the ticket (its text fetched on
- * demand), click selects its cluster, Shift+drag (or the Lasso toggle) draws a lasso that selects the
- * points inside it. Redraws are coalesced to one per animation frame.
+ * demand), click selects its cluster, Shift+drag (or the Lasso tool) draws a lasso and Alt+drag (or
+ * the Box tool) a box that selects the points inside it. From the keyboard, the view itself is the
+ * box: pan and zoom to a group, then Enter selects the points in view. Redraws are coalesced to one per
+ * animation frame.
  */
 import type { RunView } from '../../src/shared/webviewProtocol';
 import { sizeCanvas } from './canvas';
@@ -13,7 +15,7 @@ import { MapIndex } from './mapIndex';
 import { PointRenderer } from './mapRenderer';
 import type { PointTexts } from './mapTexts';
 import { selectedTopIndex, topClusters } from './runView';
-import { addVertex } from './selection';
+import { addVertex, boxPolygon } from './selection';
 
 const HIT_RADIUS = 8;
 const DOT = 3;
@@ -25,14 +27,14 @@ const SETTLE_MS = 150;
 export interface MapEvents {
   /** A point was clicked: the cluster to select. */
   pick(id: string): void;
-  /** A lasso closed round these points (ascending indices; empty: the selection was cleared). */
+  /** A lasso or box closed round these points (ascending indices; empty: the selection was cleared). */
   select(indices: Uint32Array): void;
   /** The colour scheme changed (new run, colour-by or drill): the legend redraws from it. */
   scheme(scheme: Scheme): void;
 }
 
 export class ClusterMap {
-  readonly canvas = el('canvas', { 'aria-label': '2-D map of the tickets, coloured by cluster; arrow keys pan, + and − zoom', role: 'img', tabindex: '0', class: 'map-gl' });
+  readonly canvas = el('canvas', { 'aria-label': '2-D map of the tickets; arrow keys pan, + and − zoom, Enter selects the tickets in view, Escape clears the selection', role: 'img', tabindex: '0', class: 'map-gl' });
   readonly overlay = el('canvas', { class: 'map-overlay', 'aria-hidden': 'true' });
   readonly box = el('div', { class: 'map-box' });
   readonly tip = el('div', { id: 'tip' });
@@ -51,12 +53,15 @@ export class ClusterMap {
   private focus = new Set<number>();
   private matches: Uint32Array | null = null;
   private selection: Uint32Array | null = null;
-  private press: { x: number; y: number; moved: boolean; lasso: [number, number][] | null } | null = null;
+  private press: { x: number; y: number; moved: boolean; lasso: [number, number][] | null; box: [number, number] | null } | null = null;
   private hovered = -1;
   private frame = 0;
   private settle: ReturnType<typeof setTimeout> | undefined;
   private settled = true;
-  lassoMode = false;
+  /** What a plain drag does: pan, or draw a lasso or a box (Shift and Alt do the latter two whatever this is). */
+  tool: 'pan' | 'lasso' | 'box' = 'pan';
+  /** Colour by date asked for a column whose dates have not arrived yet: they come with the next run. */
+  private wantDate: string | null = null;
 
   constructor(
     private readonly texts: PointTexts,
@@ -67,8 +72,10 @@ export class ClusterMap {
     this.canvas.dataset.renderer = this.renderer ? 'webgl2' : 'none';
     const c = this.canvas;
     c.addEventListener('mousedown', (e) => {
-      const lasso = this.lassoMode || e.shiftKey;
-      this.press = { x: e.clientX, y: e.clientY, moved: false, lasso: lasso ? [this.devicePoint(e)] : null };
+      const box = e.altKey || (this.tool === 'box' && !e.shiftKey);
+      const lasso = !box && (e.shiftKey || this.tool === 'lasso');
+      if (box) e.preventDefault();
+      this.press = { x: e.clientX, y: e.clientY, moved: false, lasso: lasso ? [this.devicePoint(e)] : null, box: box ? this.devicePoint(e) : null };
     });
     window.addEventListener('mouseup', (e) => this.release(e));
     c.addEventListener('mousemove', (e) => this.onMove(e));
@@ -98,17 +105,40 @@ export class ClusterMap {
     this.renderer?.setPositions(xy);
     if (this.drill && !run.clusters.some((c) => c.id === this.drill)) this.drill = null;
     if (this.colourBy === 'label' && !p.label) this.colourBy = 'cluster';
+    // The run that answers a request for dates: with them, or without when they could not be read (the host says why).
+    if (this.wantDate !== null && p.date && p.dateColumn === this.wantDate) this.colourBy = 'date';
+    this.wantDate = null;
     // An edit re-sends the run with rows moved: the old selection and matches no longer mean the same rows.
     this.selection = null;
     if (fresh) this.matches = null;
     this.recolour();
   }
 
-  /** The current colouring: by cluster, by the label column, or by sub-cluster of `drill`. */
+  /** The current colouring: by cluster, by the label column, by sub-cluster of `drill`, by date or by predicted category. */
   colour(by: ColourBy, drill: string | null): void {
+    this.wantDate = null;
     this.colourBy = by;
     this.drill = by === 'sub' ? drill : null;
     this.recolour();
+  }
+
+  /**
+   * Colour by the dates of `column`: now when the run's points carry them, else once a run with them
+   * arrives (false: the caller asks the host for them).
+   */
+  colourByDate(column: string): boolean {
+    const p = this.run?.points;
+    if (p?.date && p.dateColumn === column) {
+      this.colour('date', null);
+      return true;
+    }
+    this.wantDate = column;
+    return false;
+  }
+
+  /** The date column being waited for, if any. */
+  get pendingDate(): string | null {
+    return this.wantDate;
   }
 
   get colouring(): { by: ColourBy; drill: string | null } {
@@ -217,6 +247,9 @@ export class ClusterMap {
         const [x, y] = this.devicePoint(e);
         addVertex(press.lasso, x, y);
         this.drawLasso(press.lasso);
+      } else if (press.box) {
+        const [x, y] = this.devicePoint(e);
+        this.drawLasso(boxPolygon(press.box[0], press.box[1], x, y));
       } else if (press.moved) {
         const dpr = window.devicePixelRatio || 1;
         this.view = panBy(this.view, (e.clientX - press.x) * dpr, (e.clientY - press.y) * dpr);
@@ -235,11 +268,13 @@ export class ClusterMap {
     if (!press || !this.run || !this.index) return;
     if (press.lasso && press.lasso.length >= 3 && press.moved) {
       this.drawLasso(null);
-      const l = this.linear();
-      const polygon = press.lasso.map(([x, y]) => unproject(x, y, l));
-      this.selection = Uint32Array.from(this.index.inside(polygon));
-      this.reflag();
-      this.events.select(this.selection);
+      this.selectInside(press.lasso);
+      return;
+    }
+    if (press.box && press.moved) {
+      this.drawLasso(null);
+      const [x, y] = this.devicePoint(e);
+      this.selectInside(boxPolygon(press.box[0], press.box[1], x, y));
       return;
     }
     this.drawLasso(null);
@@ -251,6 +286,20 @@ export class ClusterMap {
     const top = topClusters(this.run);
     const id = this.scheme?.by === 'sub' && entry?.clusterId ? entry.clusterId : top[selectedTopIndex(top, this.run.clusters[c].id)]?.id;
     if (id) this.events.pick(id);
+  }
+
+  /** Selects the points inside a polygon drawn on the canvas (device pixels). */
+  private selectInside(screen: readonly (readonly [number, number])[]): void {
+    if (!this.index) return;
+    const l = this.linear();
+    this.selection = Uint32Array.from(this.index.inside(screen.map(([x, y]) => unproject(x, y, l))));
+    this.reflag();
+    this.events.select(this.selection);
+  }
+
+  /** The keyboard's box: every point the view shows now. */
+  selectInView(): void {
+    this.selectInside(boxPolygon(0, 0, this.canvas.width, this.canvas.height));
   }
 
   private hover(e: MouseEvent): void {
@@ -284,6 +333,10 @@ export class ClusterMap {
     if (pans[e.key]) this.view = panBy(this.view, ...pans[e.key]);
     else if (e.key === '+' || e.key === '=' || e.key === '-') this.view = zoomAt(this.view, this.canvas.width / 2, this.canvas.height / 2, e.key !== '-');
     else if (e.key === 'Escape') return this.clearSelection();
+    else if (e.key === 'Enter') {
+      e.preventDefault();
+      return this.selectInView();
+    }
     else return;
     e.preventDefault();
     this.moved();
@@ -300,8 +353,8 @@ export class ClusterMap {
     this.requestDraw();
   }
 
-  /** Lasso path on the overlay (device pixels); null clears it. */
-  private drawLasso(path: [number, number][] | null): void {
+  /** Lasso path or box on the overlay (device pixels); null clears it. */
+  private drawLasso(path: readonly (readonly [number, number])[] | null): void {
     const o = this.overlay;
     const dpr = sizeCanvas(o);
     const g = o.getContext('2d');

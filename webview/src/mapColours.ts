@@ -1,15 +1,22 @@
 /**
  * What the map's colours mean: by top-level cluster (as the list's swatches), by the run's label
- * column, or by sub-cluster inside one drilled-into top-level cluster. A scheme gives every point a
- * category and every category a legend entry; the renderer's palette is built from the entries, with
- * the ones not in focus faded.
+ * column, by sub-cluster inside one drilled-into top-level cluster, by date (mapDates.ts) or by
+ * predicted category. A scheme gives every point a category and every category a legend entry; the
+ * renderer's palette is built from the entries, with the ones not in focus faded.
+ *
+ * The predicted category is Claude's suggested category of the point's cluster (its deepest cluster
+ * that has one): the one prediction a run already holds for every row. A classifier over every row
+ * would embed the whole file again (a normalised run's texts are not the ones in the embedding cache)
+ * — minutes at 100k rows for a colouring; per-row predictions against a label column are what
+ * Evaluate Classifier shows.
  */
 import { isAncestorOrSelf, pathAtDepth, pathDepth } from '../../src/shared/clusterPath';
 import type { RunView } from '../../src/shared/webviewProtocol';
 import { PALETTE } from './colours';
+import { dateText, datePeriods } from './mapDates';
 import { topClusters } from './runView';
 
-export type ColourBy = 'cluster' | 'label' | 'sub';
+export type ColourBy = 'cluster' | 'label' | 'sub' | 'date' | 'category';
 
 export interface LegendEntry {
   name: string;
@@ -27,6 +34,8 @@ export interface Scheme {
   /** Each point's entry index, by point index. */
   categories: Uint16Array;
   entries: LegendEntry[];
+  /** Colouring by date: the ramp from the first to the last instant, for the legend's scale. */
+  ramp?: { column: string; first: string; last: string; colours: string[] };
 }
 
 const GREY = '#808080';
@@ -37,6 +46,8 @@ const FADED = 0.15;
 /** The scheme for colouring by `by`; `drill` is the top-level cluster whose sub-clusters 'sub' shows. */
 export function schemeOf(run: RunView, by: ColourBy, drill: string | null): Scheme {
   if (by === 'label' && run.points.label) return labelScheme(run, run.points.label);
+  if (by === 'date' && run.points.date && run.points.dateColumn) return dateScheme(run.points.date, run.points.dateColumn);
+  if (by === 'category' && hasCategories(run)) return categoryScheme(run);
   if (by === 'sub' && drill) return subScheme(run, drill);
   return clusterScheme(run);
 }
@@ -56,6 +67,42 @@ function labelScheme(run: RunView, label: Int32Array): Scheme {
   const categories = Uint16Array.from(label, (l) => (l < 0 || l >= none ? none : l));
   for (const c of categories) entries[c].count++;
   return { by: 'label', categories, entries };
+}
+
+function dateScheme(date: Float64Array, column: string): Scheme {
+  const d = datePeriods(date);
+  const span = d.last - d.first;
+  const entries: LegendEntry[] = d.periods.map((p) => ({ name: p.from === p.to ? dateText(p.from, span) : `${dateText(p.from, span)} – ${dateText(p.to, span)}`, colour: p.colour, count: 0, clusterId: null, alpha: POINT_ALPHA }));
+  const none = entries.push({ name: 'No date', colour: GREY, count: 0, clusterId: null, alpha: NOISE_ALPHA }) - 1;
+  const categories = Uint16Array.from(d.period, (p) => (p < 0 ? none : p));
+  for (const c of categories) entries[c].count++;
+  const ramp = d.periods.length ? { column, first: dateText(d.first, span), last: dateText(d.last, span), colours: d.periods.map((p) => p.colour) } : undefined;
+  return { by: 'date', categories, entries, ...(ramp ? { ramp } : {}) };
+}
+
+/** Whether any cluster has a suggested category (colour by predicted category is offered only then). */
+export function hasCategories(run: RunView): boolean {
+  return run.clusters.some((c) => c.category !== null);
+}
+
+function categoryScheme(run: RunView): Scheme {
+  const byId = new Map(run.clusters.map((c) => [c.id, c]));
+  // Each cluster's own category, else its nearest ancestor's.
+  const categoryOf = run.clusters.map((c) => {
+    for (let k: (typeof c) | undefined = c; k; k = k.parent === null ? undefined : byId.get(k.parent)) if (k.category !== null) return k.category;
+    return null;
+  });
+  const counts = new Map<string, number>();
+  for (const c of run.points.cluster) {
+    const name = c < 0 ? null : categoryOf[c];
+    if (name !== null) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const names = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a.localeCompare(b));
+  const index = new Map(names.map((n, i) => [n, i]));
+  const entries: LegendEntry[] = names.map((name, i) => ({ name, colour: PALETTE[i % PALETTE.length], count: 0, clusterId: null, alpha: POINT_ALPHA }));
+  const none = entries.push({ name: 'No suggested category', colour: GREY, count: 0, clusterId: null, alpha: NOISE_ALPHA }) - 1;
+  const ofCluster = Int32Array.from(categoryOf, (name) => (name === null ? none : index.get(name)!));
+  return assign(run, entries, (c) => (c < 0 ? none : ofCluster[c]), 'category');
 }
 
 function subScheme(run: RunView, drill: string): Scheme {

@@ -16,7 +16,10 @@ const CSS = `
 .legend select, .selection-target { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); font: inherit; padding: 2px; }
 .selection-bar { border: 1px solid var(--vscode-panel-border); padding: 6px 8px; margin: 6px 0; }
 .selection-count { font-weight: 600; }
-.selection-preview .kw { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }`;
+.selection-preview .kw { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.legend-ramp[hidden] { display: none; }
+.legend-ramp { display: flex; gap: 6px; align-items: center; margin: 4px 0; }
+.legend-ramp .ramp { display: inline-block; width: 180px; height: 10px; border: 1px solid var(--vscode-panel-border); }`;
 
 export function installMapStyles(nonce: string): void {
   const style = el('style', { nonce });

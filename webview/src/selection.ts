@@ -1,4 +1,4 @@
-/** Lasso geometry: the polygon a drag traces, and whether a point lies inside it (even–odd rule). */
+/** Selection geometry: the polygon a lasso traces or a box spans, and whether a point lies inside it (even–odd rule). */
 export type Polygon = readonly (readonly [number, number])[];
 
 /** Ray casting: a horizontal ray from (x, y) crosses the polygon's edges an odd number of times iff (x, y) is inside. */
@@ -16,4 +16,16 @@ export function pointInPolygon(x: number, y: number, polygon: Polygon): boolean 
 export function addVertex(path: [number, number][], x: number, y: number, minStep = 3): void {
   const last = path.at(-1);
   if (!last || Math.hypot(x - last[0], y - last[1]) >= minStep) path.push([x, y]);
+}
+
+/** The box a drag from (x0, y0) to (x1, y1) spans, as a polygon (corners in drawing order), whichever way it was dragged. */
+export function boxPolygon(x0: number, y0: number, x1: number, y1: number): [number, number][] {
+  const [l, r] = x0 <= x1 ? [x0, x1] : [x1, x0];
+  const [t, b] = y0 <= y1 ? [y0, y1] : [y1, y0];
+  return [
+    [l, t],
+    [r, t],
+    [r, b],
+    [l, b],
+  ];
 }

@@ -1,6 +1,7 @@
 /**
  * Ticket Lens: Classify Selection — the selected text through the configured trained model and the
- * zero-shot sets (intent, category, priority, sentiment with confidences), plus the nearest cluster of
+ * zero-shot sets (intent, category, priority, sentiment with confidences; "uncertain" when a zero-shot
+ * set's top two labels are too close to call), plus the nearest cluster of
  * the latest run and why (key words, nearest examples). Shown in a quick pick that closes as soon as
  * focus moves, so it never gets in the way; "Copy as JSON" puts the whole result on the clipboard.
  */
@@ -11,6 +12,7 @@ import { readConfig } from '../config';
 import type { Ctx } from '../ctx';
 import { nearestCluster, type NearestLookup } from '../nearestCluster';
 import type { RunsTree } from '../views/runsTree';
+import { predictionDescription, predictionValue } from './predictionText';
 import { showError } from './showError';
 
 export interface SelectionResult extends NearestLookup {
@@ -29,8 +31,6 @@ export interface ClassifyArgs {
 export function modelRef(ref: string, folder: string | undefined): string {
   return /[\\/]/.test(ref) && !path.isAbsolute(ref) && folder ? path.join(folder, ref) : ref;
 }
-
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 function why(t: TaskPrediction): string {
   const e = t.explanation;
@@ -87,15 +87,9 @@ function show(ctx: Ctx, r: SelectionResult): void {
     // The same task from a trained model and a zero-shot set: say which is which.
     const name = seen.has(t.task) ? `${t.task} (${t.source})` : t.task;
     seen.add(t.task);
-    const value = t.unknown ? 'unknown' : t.multiLabel && t.labels?.length ? t.labels.join(', ') : t.label;
-    const alternatives = t.topK
-      .filter((k) => k.label !== t.label)
-      .slice(0, 2)
-      .map((k) => `${k.label} ${pct(k.score)}`)
-      .join(', ');
     items.push({
-      label: `${name}: ${value}`,
-      description: `${pct(t.confidence)} · ${t.source}${alternatives ? ` · then ${alternatives}` : ''}`,
+      label: `${name}: ${predictionValue(t)}`,
+      description: predictionDescription(t),
       detail: t.unknown ? t.reason : why(t) || undefined,
     });
   }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TrainResult, type CsvPreview, type ExportLabelsResult, type LoadedRun } from '../../shared/api';
 import type { Ctx } from '../ctx';
+import { USE_FOR_CLASSIFY_SELECTION, useForClassifySelection } from '../useForClassifySelection';
 import type { RunsTree } from '../views/runsTree';
 import { guessTextColumn } from './clusterCsv';
 import { followJob } from './followJob';
@@ -62,16 +63,8 @@ async function train(ctx: Ctx, csvPath: string, args: TrainArgs & { outPath: str
   }
   const r = TrainResult.parse(outcome.job.result);
   const summary = r.tasks.map((t) => `${t.task} ${t.classes} classes, validation accuracy ${(t.valAccuracy * 100).toFixed(1)}%`).join('; ');
-  const use = args.use ?? (await vscode.window.showInformationMessage(`Ticket Lens: trained on ${r.rows} rows — ${summary}.`, 'Use for Classify Selection')) === 'Use for Classify Selection';
-  if (use) {
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(r.modelPath));
-    const value = folder ? path.relative(folder.uri.fsPath, r.modelPath).split(path.sep).join('/') : r.modelPath;
-    try {
-      await vscode.workspace.getConfiguration('ticketLens').update('classifierModel', value, folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
-    } catch (err) {
-      showError(ctx.log, `setting ticketLens.classifierModel to ${value}`, err);
-    }
-  }
+  const use = args.use ?? (await vscode.window.showInformationMessage(`Ticket Lens: trained on ${r.rows} rows — ${summary}.`, USE_FOR_CLASSIFY_SELECTION)) === USE_FOR_CLASSIFY_SELECTION;
+  if (use) await useForClassifySelection(ctx.log, r.modelPath);
   return r;
 }
 

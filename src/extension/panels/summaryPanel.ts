@@ -3,7 +3,9 @@
  * Strict CSP with a per-panel nonce; ticket text only ever reaches the page as data in typed
  * messages and is rendered with textContent, never as HTML. The map's points go as typed arrays; the
  * texts stay here and are sent on demand (tooltip, selection) or searched here, so a run of a million
- * rows does not put a million strings through the webview's message channel.
+ * rows does not put a million strings through the webview's message channel. Colour by date asks
+ * for a date column's values once; they are kept for the reloads that follow an edit (rows keep their
+ * order), so an edit does not read the CSV again.
  */
 import * as vscode from 'vscode';
 import { clusterName } from '../../shared/clusterName';
@@ -18,6 +20,13 @@ import { errorMessage } from '../errorMessage';
 import type { Ctx } from '../ctx';
 import { openWebviewPage } from './webviewPage';
 
+/** A date column's values as read, with the points' rows they belong to (kept across reloads while the rows are the same). */
+interface KeptDates {
+  column: string;
+  row: number[];
+  date: (number | null)[];
+}
+
 export class SummaryPanel {
   private static panels = new Map<string, SummaryPanel>();
   private readonly panel: vscode.WebviewPanel;
@@ -25,6 +34,9 @@ export class SummaryPanel {
   private points: RunPoints | null = null;
   /** Lower-cased texts for search, made at the first search after a load. */
   private folded: string[] | null = null;
+  /** The date column the map is coloured by (null: none asked for) and its values as last read, by point. */
+  private dateColumn: string | null = null;
+  private dates: KeptDates | null = null;
 
   static show(ctx: Ctx, run: LoadedRun, onChanged: () => void): SummaryPanel {
     const existing = SummaryPanel.panels.get(run.runDir);
@@ -62,8 +74,7 @@ export class SummaryPanel {
   private async load(run: LoadedRun): Promise<void> {
     this.run = run;
     try {
-      const client = await this.ctx.client();
-      const points = await client.points(run.runDir);
+      const points = await this.readPoints(run.runDir);
       this.points = points;
       this.folded = null;
       const metrics = await readMetrics(run.runDir);
@@ -89,8 +100,10 @@ export class SummaryPanel {
           examples: c.examples.map((e) => ({ row: e.row, line: e.line, text: e.text })),
           purity: c.purity ?? null,
           suggestion: suggestionText(c),
+          category: c.suggestedCategory ?? null,
         })),
-        points: mapPoints(points, run),
+        points: mapPoints(points, run, this.dates),
+        dateColumns: points.dateColumns ?? [],
         trends,
       };
       this.post({ type: 'run', run: view });
@@ -99,8 +112,35 @@ export class SummaryPanel {
     }
   }
 
+  /** The run's points, with the dates of the chosen column: read with them when the kept ones do not fit these rows. */
+  private async readPoints(runDir: string): Promise<RunPoints> {
+    const client = await this.ctx.client();
+    const column = this.dateColumn;
+    const kept = this.dates;
+    let points = await client.points(runDir, column !== null && kept?.column !== column ? column : undefined);
+    if (column !== null && points.date) this.dates = { column, row: points.row, date: points.date };
+    else if (column !== null && kept && !sameRows(kept.row, points.row)) {
+      points = await client.points(runDir, column);
+      this.dates = { column, row: points.row, date: points.date ?? [] };
+    }
+    return points;
+  }
+
   private async onMessage(m: WebviewToHost): Promise<void> {
     if (m.type === 'ready') return this.load(this.run);
+    if (m.type === 'dates') {
+      this.dateColumn = m.column;
+      try {
+        // Read here rather than in load(), whose errors replace the page: a column that cannot be read is a notification.
+        const points = await (await this.ctx.client()).points(this.run.runDir, m.column);
+        this.dates = { column: m.column, row: points.row, date: points.date ?? [] };
+      } catch (err) {
+        this.dateColumn = null;
+        await this.load(this.run);
+        throw err;
+      }
+      return this.load(this.run);
+    }
     const client = await this.ctx.client();
     if (m.type === 'rename' || m.type === 'review') {
       const r = await client.editRun(this.run.runDir, [m.type === 'rename' ? { op: 'rename', id: m.id, label: m.label } : { op: 'review', id: m.id, reviewed: m.reviewed }]);
@@ -188,7 +228,7 @@ export class SummaryPanel {
  * The webview's binary points: positions, and each row's cluster as an index into the run's clusters
  * (its deepest listed path: a path clusters.json lacks, such as a level's noise, falls to its parent).
  */
-function mapPoints(points: RunPoints, run: LoadedRun): MapPoints {
+function mapPoints(points: RunPoints, run: LoadedRun, dates: KeptDates | null): MapPoints {
   const index = new Map(run.clusters.map((c, i) => [c.id, i]));
   // Few distinct paths, many rows: each path is resolved once.
   const resolved = new Map<string, number>();
@@ -201,12 +241,20 @@ function mapPoints(points: RunPoints, run: LoadedRun): MapPoints {
     }
     return i;
   });
-  if (!points.label) return { x: Float32Array.from(points.x), y: Float32Array.from(points.y), cluster, label: null, labels: [] };
+  // Dates kept from an earlier read count only for the very same rows.
+  const dated = dates && sameRows(dates.row, points.row) ? dates : null;
+  const date = dated ? Float64Array.from(dated.date, (t) => t ?? Number.NaN) : null;
+  const base = { x: Float32Array.from(points.x), y: Float32Array.from(points.y), cluster, date, dateColumn: dated?.column ?? null };
+  if (!points.label) return { ...base, label: null, labels: [] };
   // The label column's values as codes into their sorted list (−1: an empty cell), for colour by label.
   const labels = [...new Set(points.label.filter((l) => l !== ''))].sort();
   const code = new Map(labels.map((l, i) => [l, i]));
   const label = Int32Array.from(points.label, (l) => code.get(l) ?? -1);
-  return { x: Float32Array.from(points.x), y: Float32Array.from(points.y), cluster, label, labels };
+  return { ...base, label, labels };
+}
+
+function sameRows(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((r, i) => r === b[i]);
 }
 
 /** The run's metrics.json, validated; undefined when the run has none (no label column, or an older run). */

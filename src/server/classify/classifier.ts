@@ -9,6 +9,7 @@ import { adaptVectors } from './adapter';
 import { forward, probabilities, type HeadShape } from './heads';
 import type { ModelData, ModelTask } from './modelFile';
 import { isRejected, rejectReason } from './reject';
+import { isOutOfScope, oodFeatures, oodReason, oodScores } from './oodScore';
 import { topK } from '../vectors/similarity';
 import { topKSimilar, transpose } from '../vectors/matmulTopK';
 
@@ -24,6 +25,12 @@ export interface Neighbours {
   /** Per row, indices of the nearest stored examples, most similar first. */
   index: number[][];
   similarity: Float32Array[];
+}
+
+export interface Rejecter {
+  /** Row r is "unknown"; `confidence` is the task's top probability (read by the older rule only). */
+  rejected(r: number, confidence: number): boolean;
+  reason(r: number, confidence: number, task: string): string;
 }
 
 export class TrainedClassifier {
@@ -127,12 +134,45 @@ export class TrainedClassifier {
     return { perTask, neighbours };
   }
 
+  /**
+   * The reject decision for rows of x (model space) given their scores: by the model's out-of-scope
+   * rule, the same for every task of a row; in older files without one, by the nearest example's
+   * similarity and each task's own top probability.
+   */
+  rejecter(x: Float32Array, perTask: Float32Array[], nb: Neighbours): Rejecter {
+    const { reject, examples } = this.data.header;
+    const nearest = (r: number) => (nb.index[r].length ? { index: nb.index[r][0], similarity: nb.similarity[r][0] } : { index: -1, similarity: 1 });
+    const rule = reject.ood;
+    const ti = rule ? this.tasks.findIndex((t) => t.name === rule.task && !t.multiLabel) : -1;
+    if (rule && ti >= 0) {
+      const f = oodFeatures(x, this.dim, nb.similarity, perTask[ti], this.tasks[ti].labels.length, this.data.exampleVectors, this.labelIndex[ti]);
+      const scores = oodScores(f, rule);
+      return {
+        rejected: (r) => isOutOfScope(scores[r], f, r, rule, reject.minSimilarity - reject.slack),
+        reason: (r, _c, task) => {
+          const near = nearest(r);
+          return oodReason(scores[r], rule, f, r, near.index >= 0 ? examples.texts[near.index] : '', near.index >= 0 ? (examples.labels[task]?.[near.index] ?? '') : '');
+        },
+      };
+    }
+    return {
+      rejected: (r, confidence) => {
+        const near = nearest(r);
+        return near.index >= 0 && isRejected(near.similarity, confidence, reject);
+      },
+      reason: (r, confidence, task) => {
+        const near = nearest(r);
+        return rejectReason(near.similarity, examples.texts[near.index], examples.labels[task]?.[near.index] ?? '', reject.minSimilarity, reject.quantile, confidence);
+      },
+    };
+  }
+
   /** Predictions for raw (unadapted) sentence vectors. */
   async predict(vectors: Float32Array, opts: PredictOptions): Promise<TaskPrediction[][]> {
     const x = this.toModelSpace(vectors);
     const n = x.length / this.dim;
     const { perTask, neighbours } = await this.scores(x);
-    const { reject, examples } = this.data.header;
+    const rejecter = this.rejecter(x, perTask, neighbours);
     const out: TaskPrediction[][] = [];
     for (let r = 0; r < n; r++) {
       const row: TaskPrediction[] = [];
@@ -141,13 +181,12 @@ export class TrainedClassifier {
         const p = perTask[ti].subarray(r * C, r * C + C);
         const order = topK(p, Math.min(opts.topK, C));
         const top = order.map((c) => ({ label: t.labels[c], score: p[c] }));
-        const near = neighbours.index[r].length ? { index: neighbours.index[r][0], similarity: neighbours.similarity[r][0] } : { index: -1, similarity: 1 };
         const pred: TaskPrediction = { task: t.name, source: this.name, multiLabel: t.multiLabel, label: t.labels[order[0]], confidence: p[order[0]], topK: top, unknown: false };
         if (t.multiLabel) pred.labels = t.labels.filter((_, c) => p[c] >= (t.thresholds?.[c] ?? 0.5));
-        if (opts.reject && near.index >= 0 && isRejected(near.similarity, pred.confidence, reject)) {
+        if (opts.reject && rejecter.rejected(r, pred.confidence)) {
           pred.unknown = true;
           pred.label = 'unknown';
-          pred.reason = rejectReason(near.similarity, examples.texts[near.index], examples.labels[t.name]?.[near.index] ?? '', reject.minSimilarity, reject.quantile, pred.confidence);
+          pred.reason = rejecter.reason(r, pred.confidence, t.name);
           if (pred.labels) pred.labels = [];
         }
         row.push(pred);

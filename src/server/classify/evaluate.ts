@@ -10,7 +10,6 @@ import type { TrainedClassifier } from './classifier';
 import type { LabelledData } from './dataset';
 import { multiLabelScores, singleLabelScores } from './metrics';
 import { splitLabels } from './dataset';
-import { isRejected } from './reject';
 import { markdownCode, markdownText } from '../run/markdownText';
 
 export interface EvaluateOptions {
@@ -35,13 +34,13 @@ export async function evaluateModel(clf: TrainedClassifier, data: LabelledData, 
   const x = clf.toModelSpace(vectors);
   const { perTask, neighbours } = await clf.scores(x);
   const n = data.texts.length;
-  const rule = clf.data.header.reject;
+  const rejecter = clf.rejecter(x, perTask, neighbours);
   /** Row r of a task's n × C probabilities is rejected (the same rule as TrainedClassifier.predict). */
   const rejected = (r: number, p: Float32Array, C: number) => {
     if (!opts.reject) return false;
     let top = 0;
     for (let c = 0; c < C; c++) top = Math.max(top, p[r * C + c]);
-    return isRejected(neighbours.similarity[r][0] ?? 1, top, rule);
+    return rejecter.rejected(r, top);
   };
   const columns = data.tasks.map((t) => t.column);
   const match = matchTasks(clf, columns);

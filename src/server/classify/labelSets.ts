@@ -1,19 +1,21 @@
 /**
  * Zero-shot label sets: the built-in defaults (category — the seven ticket categories, multi-label;
- * priority; sentiment) shipped as JSON beside this file, plus the workspace's own file
- * `.ticket-lens/labels.json` ({ "version": 1, "sets": [ { name, multiLabel?, labels: [ { name,
- * description, examples? } ] } ] }), validated with zod. A workspace set with a built-in's name
- * replaces it. Errors name the file, the JSON path and what was expected.
+ * priority; sentiment, angry to positive; department — the team that handles a ticket) shipped as
+ * JSON beside this file, plus the workspace's own file `.ticket-lens/labels.json` ({ "version": 1,
+ * "sets": [ { name, multiLabel?, labels: [ { name, description, examples? } ] } ] }), validated with
+ * zod. A workspace set with a built-in's name replaces it. Errors name the file, the JSON path and
+ * what was expected.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LabelSet, LabelsFile, TicketLensError } from '../../shared/api';
 import category from './labelSets/category.json';
+import department from './labelSets/department.json';
 import priority from './labelSets/priority.json';
 import sentiment from './labelSets/sentiment.json';
 
-export const BUILTIN_LABEL_SETS: LabelSet[] = [category, priority, sentiment].map((s) => LabelSet.parse(s));
+export const BUILTIN_LABEL_SETS: LabelSet[] = [category, priority, sentiment, department].map((s) => LabelSet.parse(s));
 
 export const WORKSPACE_LABELS_FILE = join('.ticket-lens', 'labels.json');
 

@@ -12,6 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEFAULT_REJECT_MAX_CONFIDENCE, DEFAULT_REJECT_SLACK } from './reject';
+import { OodRule } from './oodScore';
 import { EmbeddingFingerprint, TaskTrainSummary, TicketLensError, TrainParams } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
 
@@ -73,6 +74,8 @@ export const ModelHeader = z.object({
     /** A head at least this confident lowers the threshold by `slack` (see reject.ts); slack 0 = similarity alone. */
     maxConfidence: z.number().default(DEFAULT_REJECT_MAX_CONFIDENCE),
     slack: z.number().min(0).default(DEFAULT_REJECT_SLACK),
+    /** The out-of-scope rule (oodScore.ts) that replaces the similarity rule above; absent in older files. */
+    ood: OodRule.optional(),
   }),
   metrics: z.record(z.string(), z.unknown()).default({}),
 });

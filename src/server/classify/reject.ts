@@ -12,6 +12,9 @@
  * DEFAULT_REJECT_MAX_CONFIDENCE sure lowers the threshold by DEFAULT_REJECT_SLACK — not to zero,
  * because heads are confident on nonsense too (a sentence about photosynthesis, 0.9+).
  * bench:classify prints both rules on held-out Banking77 intents.
+ *
+ * Files trained since carry a stronger out-of-scope rule (oodScore.ts) that replaces this one; this
+ * rule stays for older files, and its floor (minSimilarity − slack) still bounds the newer one.
  */
 import { rocAuc } from './metrics';
 

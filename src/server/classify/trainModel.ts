@@ -18,6 +18,7 @@ import { readLabelled, type LabelledTask, type TaskColumn } from './dataset';
 import { embeddingFingerprint } from '../embed/identity';
 import { ModelHeader, saveModel, type ModelData, type ModelTask } from './modelFile';
 import { DEFAULT_REJECT_QUANTILE, quantile } from './reject';
+import { fitOodRule, oodFeatures } from './oodScore';
 import { shuffleInPlace, stratifiedSplit } from './split';
 import { trainHeadTask, type Targets, type TrainedHead } from './train';
 import { runTask } from '../workers/pool';
@@ -223,6 +224,13 @@ export async function trainModel(input: TrainInput, ctx: TrainContext): Promise<
       model.header.tasks[ti].summary.valAccuracy = best.acc;
     });
     model.header.reject.minSimilarity = quantile(nb.similarity.map((s) => s[0] ?? 1), DEFAULT_REJECT_QUANTILE);
+    // the out-of-scope rule reads the task the stored examples were drawn per class of
+    if (first.y) {
+      const probs = clf.blend(clf.headProbabilities(xVal, 0), nb, 0, model.header.tasks[0].knnBlend);
+      const f = oodFeatures(xVal, dim, nb.similarity, probs, first.labels.length, exampleVectors, Int32Array.from(stored, (r) => first.y![r]));
+      const rule = fitOodRule(first.name, f);
+      if (rule) model.header.reject.ood = rule;
+    }
   }
   lap('calibrate');
   // What the model was measured at, carried in the file so that a model can be judged without its data.

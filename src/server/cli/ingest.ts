@@ -5,7 +5,7 @@ import { cacheRoot, defaultModelDir } from '../embed';
 import { createLogger } from '../log';
 import { runsDirsOf } from '../ingestAssign/datasetRun';
 import { ingestAndAssign } from '../ingestAssign/ingestAndAssign';
-import { defaultStoreDir, type IngestProgress, type Store } from '../store';
+import { defaultStoreDir, pgliteStoreExists, type IngestProgress, type Store } from '../store';
 import { embedderSource } from '../store/ingest';
 import { addModelOptions, type ModelFlags } from './options';
 import { createProgress } from './progress';
@@ -150,6 +150,9 @@ export function registerIngest(program: Command): void {
     };
     try {
       const location: StoreLocation = database ? { url: database } : { dir: f.store ?? defaultStoreDir() };
+      // A new embedded store has no dataset yet, so the model will be needed: it loads on the inference
+      // thread while PGlite creates the store on this one (each takes seconds). need() reports a failure.
+      if ('dir' in location && !f.embeddingsOnly && !pgliteStoreExists(location.dir)) embedder.load().catch(() => undefined);
       store = await openCliStore(location, log);
       const result = await ingestAndAssign(
         store,

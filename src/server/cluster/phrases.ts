@@ -2,9 +2,9 @@
  * Readable phrases for naming a cluster without an LLM. c-TF-IDF terms drop every stop word
  * ("complaint business", "status order"), which is right for weighting but reads badly as a name; so
  * each term is taken as it is written in the cluster's most central texts ("status of my order"), and
- * the candidates also include those texts' frequent 2–3-word spans: stop words are allowed inside a
- * phrase but not at its ends. Which of them names the cluster is decided by embeddings (autoName.ts);
- * this file only finds them.
+ * the candidates also include those texts' frequent 2–4-word spans: stop words are allowed inside a
+ * phrase but not at its ends. Which of them read as names is grammar.ts's question, and which names
+ * the cluster is decided by embeddings (autoName.ts); this file only finds them.
  */
 import { ENGLISH_STOP_WORDS } from '../vectors/stopwords';
 
@@ -16,13 +16,10 @@ const KEPT_AT_ENDS = new Set(['get', 'find', 'see', 'call', 'take', 'give', 'kee
 
 /** Words that frame a request rather than say what it is about ("I want to…", "please help…", "hi"). */
 const FILLERS = new Set(
-  'want wanted wanna need needed like help helping assistance assist know tell trying try tried ask asking hi hello hey thanks thank pls plz thx ur dear ok okay guys im ive dont cant wont didnt doesnt isnt sure able possible way'.split(' '),
+  'want wanted wanna need needed like help helping assistance assist know tell trying try tried ask asking hi hello hey thanks thank pls plz thx ur dear ok okay guys im ive dont cant wont didnt doesnt isnt sure able possible way think guess believe wonder wondering going gonna'.split(' '),
 );
 
-/** Words a verb follows ("to cancel", "I cancel", "can you cancel", "help me cancel"). */
-const VERB_CUES = new Set(['to', 'i', 'you', 'we', 'please', 'me', 'can', 'could', 'cannot']);
-
-const SPAN_LENGTHS = [2, 3];
+const SPAN_LENGTHS = [2, 3, 4];
 
 /** Not at a phrase's ends: stop words (but those kept above), framing words, numbers, one-letter tokens. */
 export function badAtEnd(token: string): boolean {
@@ -34,21 +31,27 @@ export function badAtEnd(token: string): boolean {
  * Runs of words between punctuation, lower-cased; templated placeholders ("{{Order Number}}") are
  * left out, as they stand for a value, not for what the ticket is about ("delete my {{Account Type}}
  * account" reads "delete my account", and "open a {{Account Type}} account" reads "open account").
+ * A placeholder that does not follow an article or a possessive ends the run, as a value would: "order
+ * {{Order Number}} current status" is not "order current status".
  */
 export function wordRuns(text: string): string[][] {
   return text
     .toLowerCase()
-    .replace(/\b(?:a|an|the)?\s*\{\{[^}]*\}\}/g, ' ')
+    .replace(/(\b(?:a|an|the)\s*|(?<=\b(?:my|your|ur|our|their|his|her|this|that)\s*))\{\{[^}]*\}\}/g, ' ')
+    .replace(/\{\{[^}]*\}\}/g, '|')
+    // A hyphen inside a word keeps it one word ("sign-up", "top-up"); a dash between words splits.
+    .replace(/([a-z0-9])-(?=[a-z0-9])/g, '$1\u2010')
     .split(/[.,!?;:()[\]{}"\n\r\t|/\\<>*+=~#@&-]+/)
-    .map((chunk) => chunk.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [])
+    .map((chunk) => (chunk.match(/[a-z0-9]+(?:\u2010[a-z0-9]+)*(?:'[a-z]+)?/g) ?? []).map((w) => w.replace(/\u2010/g, '-')))
     .filter((run) => run.length > 0);
 }
 
 /**
- * The `top` spans of 2–3 words found in the most texts (each text counts once), at least in
- * `minTexts` of them; ties: the longer span, then alphabetical, so the result is deterministic.
+ * The `top` spans of 2–4 words found in the most texts (each text counts once), at least in
+ * `minTexts` of them and accepted by `keep`; ties: the longer span, then alphabetical, so the result
+ * is deterministic.
  */
-export function frequentSpans(texts: readonly string[], top = 12, minTexts = 2): string[] {
+export function frequentSpans(texts: readonly string[], top = 12, minTexts = 2, keep: (span: string) => boolean = () => true): string[] {
   const df = new Map<string, number>();
   for (const text of texts) {
     const seen = new Set<string>();
@@ -61,7 +64,7 @@ export function frequentSpans(texts: readonly string[], top = 12, minTexts = 2):
     for (const s of seen) df.set(s, (df.get(s) ?? 0) + 1);
   }
   return [...df]
-    .filter(([, n]) => n >= minTexts)
+    .filter(([s, n]) => n >= minTexts && keep(s))
     .sort((a, b) => b[1] - a[1] || b[0].split(' ').length - a[0].split(' ').length || (a[0] < b[0] ? -1 : 1))
     .slice(0, top)
     .map(([s]) => s);
@@ -104,25 +107,6 @@ export function surfaceForms(terms: readonly string[], texts: readonly string[],
   return out;
 }
 
-/**
- * Words used as verbs in these texts: at least `minShare` of a word's occurrences (and two or more)
- * follow a verb cue. Learnt from the cluster's own texts because a fixed list misses a domain's
- * verbs and a word like "order" is a verb in one cluster and a noun in the next.
- */
-export function verbsIn(texts: readonly string[], minShare = 0.3): Set<string> {
-  const seen = new Map<string, number>();
-  const cued = new Map<string, number>();
-  for (const text of texts)
-    for (const run of wordRuns(text))
-      run.forEach((w, i) => {
-        seen.set(w, (seen.get(w) ?? 0) + 1);
-        if (i > 0 && VERB_CUES.has(run[i - 1])) cued.set(w, (cued.get(w) ?? 0) + 1);
-      });
-  const verbs = new Set<string>();
-  for (const [w, n] of cued) if (n >= 2 && n / seen.get(w)! >= minShare && !badAtEnd(w)) verbs.add(w);
-  return verbs;
-}
-
 /** The phrase without the words that cannot end it ("want cancel" → "cancel"); null when nothing is left. */
 export function trimmed(phrase: string): string | null {
   const words = phrase.toLowerCase().split(/\s+/).filter(Boolean);
@@ -133,5 +117,7 @@ export function trimmed(phrase: string): string | null {
 
 /** A trimmed phrase as a name: first letter upper-cased ("Cancel my order"). */
 export function asName(phrase: string): string {
-  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
+  // Chat spelling reads badly in a name ("Complaint against ur business").
+  const p = phrase.replace(/\bur\b/g, 'your');
+  return p.charAt(0).toUpperCase() + p.slice(1);
 }

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TicketLensError } from '../../shared/api';
 
@@ -47,11 +47,25 @@ export interface AtomicFileOptions {
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array | Uint8Array[], opts: AtomicFileOptions = {}): Promise<void> {
+  await writeFileAtomicWith(
+    path,
+    async (fh) => {
+      for (const part of Array.isArray(data) ? data : [data]) await (typeof part === 'string' ? fh.write(part) : fh.write(part));
+    },
+    opts,
+  );
+}
+
+/**
+ * As writeFileAtomic, for output too large to build in memory first: `write` streams into the
+ * temporary file; if it throws, the temporary file is removed and `path` is untouched.
+ */
+export async function writeFileAtomicWith(path: string, write: (fh: FileHandle) => Promise<void>, opts: AtomicFileOptions = {}): Promise<void> {
   await mkdir(dirname(resolve(path)), { recursive: true });
   const tmp = tempSibling(path);
   const fh = await open(tmp, 'w');
   try {
-    for (const part of Array.isArray(data) ? data : [data]) await (typeof part === 'string' ? fh.write(part) : fh.write(part));
+    await write(fh);
     await fh.sync();
   } catch (err) {
     await fh.close();
@@ -68,7 +82,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
   }
 }
 
-/** Flushes a folder's entries (the renames in it) to disk where the platform allows it (not on Windows). */
 export async function syncDir(dir: string): Promise<void> {
   try {
     const fh = await open(dir, 'r');

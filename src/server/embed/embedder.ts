@@ -242,6 +242,7 @@ export async function loadEmbedder(opts: LoadEmbedderOptions): Promise<LocalEmbe
     dtype,
     device: { requested: device.requested, active: device.active, reason: device.reason },
     maxLength: files.maxLength,
+    lineage: files.lineage,
   };
   return new OnnxEmbedder(info, engine, opts.batchSize ?? 32, opts.cacheDir, opts.log);
 }

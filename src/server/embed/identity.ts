@@ -9,6 +9,10 @@
  * and their vectors. A hash match is accepted at once; otherwise the probe texts are embedded and every
  * one must come back within FINGERPRINT_MIN_COSINE of its recorded vector. Builds of one model measured ≥ 0.99
  * apart (q8 vs PyTorch on 200 texts); unrelated models' spaces share no axes (cosine near 0).
+ *
+ * A fine-tune is the exception: a light one's probe vectors stay above 0.95 to its base model's (0.977–0.996
+ * after 240 training pairs), so by behaviour it would pass for the base. Its manifest records a lineage, the
+ * fingerprint carries it, and differing lineages are refused before any cosine is measured.
  */
 import type { EmbeddingFingerprint } from '../../shared/api';
 import type { Embedder } from './types';
@@ -48,7 +52,15 @@ export async function embeddingFingerprint(e: Embedder): Promise<EmbeddingFinger
   const d = e.info.dim;
   // Five decimals keep the header small; the check's tolerance is four orders of magnitude wider.
   const vectors = PROBE_TEXTS.map((_, i) => Array.from(v.subarray(i * d, (i + 1) * d), (x) => Math.round(x * 1e5) / 1e5));
-  return { texts: [...PROBE_TEXTS], vectors };
+  return { texts: [...PROBE_TEXTS], vectors, ...(e.info.lineage ? { lineage: e.info.lineage } : {}) };
+}
+
+/** A lineage as the evidence names it: the full hash is noise in a message, its first 12 digits identify it. */
+function describeLineage(lineage: string | null): string {
+  if (lineage === null) return 'the base model (not fine-tuned)';
+  const colon = lineage.indexOf(':');
+  const short = colon >= 0 && lineage.length - colon > 13 ? `${lineage.slice(0, colon + 13)}…` : lineage;
+  return lineage.startsWith('finetuned:') ? `a fine-tuned model (${short})` : `a model of lineage ${short}`;
 }
 
 /** The smallest cosine between the recorded probe vectors and this embedder's. */
@@ -81,6 +93,11 @@ export type EmbeddingMatch = { same: true; by: 'hash' } | { same: true; by: 'fin
 export async function compareEmbedding(rec: RecordedEmbedding, e: Embedder): Promise<EmbeddingMatch> {
   if (rec.dim !== e.info.dim) return { same: false, evidence: `${rec.dim}-d vectors, the server's are ${e.info.dim}-d` };
   if (rec.hashes.includes(e.info.modelHash)) return { same: true, by: 'hash' };
+  // No lineage recorded means the base model: fingerprints older than lineages were all made with it.
+  const recorded = rec.fingerprint?.lineage ?? null;
+  if (recorded !== e.info.lineage) {
+    return { same: false, evidence: `it was made with ${describeLineage(recorded)}, the server's model is ${describeLineage(e.info.lineage)}` };
+  }
   if (!rec.fingerprint) return { same: false, evidence: 'no embedding fingerprint was recorded, so only an identical ONNX file is accepted' };
   const minCosine = await fingerprintAgreement(rec.fingerprint, e);
   if (minCosine >= FINGERPRINT_MIN_COSINE) return { same: true, by: 'fingerprint', minCosine };

@@ -15,6 +15,14 @@ export const ModelManifest = z.object({
   maxLength: z.number().int().optional(),
   source: z.string().optional(),
   files: z.record(z.string(), z.string()),
+  /**
+   * Which model this is beyond its build: absent for the base model (every build of it: q8, fp32, hub,
+   * offline), "finetuned:<sha256 of the tuned fp32 ONNX>" for a fine-tune. Builds of one model are matched
+   * by how they embed (embed/identity.ts); a light fine-tune embeds much like its base, so only this tells them apart.
+   */
+  lineage: z.string().optional(),
+  /** The model a fine-tune started from, for display. */
+  baseModel: z.string().optional(),
 });
 export type ModelManifest = z.infer<typeof ModelManifest>;
 
@@ -37,6 +45,8 @@ export interface ModelFiles {
   /** sha256 of the ONNX file, from the manifest (a user-supplied directory without one is hashed on load). */
   onnxSha256: string | null;
   maxLength: number;
+  /** The manifest's lineage; null for the base model and for a directory without a manifest. */
+  lineage: string | null;
 }
 
 const notProvisioned = (dir: string, what: string) =>
@@ -72,5 +82,6 @@ export function locateModel(dir: string, dtype: Dtype): ModelFiles {
     onnxPath: join(abs, onnxFileFor(dtype)),
     onnxSha256: manifest?.files[onnxFileFor(dtype)] ?? null,
     maxLength,
+    lineage: manifest?.lineage ?? null,
   };
 }

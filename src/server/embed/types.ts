@@ -10,6 +10,8 @@ export interface EmbedderInfo {
   dtype: Dtype;
   device: { requested: Device; active: ActiveDevice; reason: string };
   maxLength: number;
+  /** The model's lineage from its manifest (embed/manifest.ts): null for the base model, "finetuned:…" for a fine-tune. */
+  lineage: string | null;
 }
 
 /**

@@ -3,8 +3,8 @@
  * them (inference thread), score them with the classifier as it predicts (adapter, head, kNN blend),
  * the figures in a worker thread (figures.ts), the rows behind each confusion cell, the most confused
  * pairs, likely mislabelled rows from k-fold out-of-fold heads (outOfFold.ts, labelIssues.ts) and, for
- * a classifier with an adapter, how much it moves k-means towards the labels. Plain data out: writing
- * it is writeEvaluation.ts's job.
+ * a classifier with an adapter, how much it moves k-means towards the labels and the rows' 2-D maps
+ * without and with it (adapterMaps.ts). Plain data out: writing it is writeEvaluation.ts's job.
  */
 import { TicketLensError, type JobProgress } from '../../shared/api';
 import { MAX_CELL_ROWS, MAX_LABEL_ISSUES, type AdapterEffect, type Cell, type ConfusedPairRows, type EvalRow, type Evaluation, type EvaluateRequestParsed, type LabelIssues } from '../../shared/evaluation';
@@ -14,6 +14,7 @@ import { matchTasks } from '../classify/evaluate';
 import type { Embedder } from '../embed/types';
 import { Prng } from '../vectors/prng';
 import { runTask } from '../workers/pool';
+import { adapterMaps } from './adapterMaps';
 import { ORDER_DESCRIPTION } from './classOrder';
 import { evaluationFiguresTask } from './figures';
 import { CONFIDENT_LEARNING, confidentLearningIssues } from './labelIssues';
@@ -99,6 +100,10 @@ export async function evaluateClassifier(req: EvaluateRequestParsed, deps: Evalu
   if (clf.data.adapter) {
     progress({ stage: 'adapter effect' });
     adapterEffect = await adapterAgreement(raw, x, clf.dim, data, labels, clf.data.header.params.seed, signal);
+    progress({ stage: 'adapter maps' });
+    // Labels as the evaluation lists them (f.order): every given label is among them.
+    const shownAt = new Map(f.order.map((c, i) => [c, i]));
+    adapterEffect.maps = await adapterMaps(raw, x, clf.dim, Array.from(data.truth, (t) => shownAt.get(t)!), clf.data.header.params.seed, signal);
   }
 
   return {

@@ -4,7 +4,7 @@
  * likely mislabelled rows with their row and line. Everything from the data is made inert
  * (run/markdownText.ts), as in summary.md.
  */
-import type { Evaluation } from '../../shared/evaluation';
+import { ADAPTER_MAPS_SVG, type Evaluation } from '../../shared/evaluation';
 import { markdownCode, markdownText } from '../run/markdownText';
 
 /** The first line of every evaluation.md: how an earlier one is told from someone else's file. */
@@ -35,6 +35,7 @@ export function evaluationMarkdown(e: Evaluation): string {
     out.push(`| k-means ARI, base → adapter | ${a.ariBase.toFixed(3)} → ${a.ariAdapted.toFixed(3)} |`, `| k-means NMI, base → adapter | ${a.nmiBase.toFixed(3)} → ${a.nmiAdapted.toFixed(3)} |`);
   }
   out.push('', '![Confusion matrix](confusion.svg)', '', `Class order: ${markdownText(e.order)}.`, '', '![Precision, recall and F1 per class](per-class.svg)', '', '![ROC curves](roc.svg)', '', '![Reliability diagram](reliability.svg)', '');
+  if (e.adapterEffect?.maps) out.push(`![The rows laid out from the base vectors and through the adapter, coloured by label](${ADAPTER_MAPS_SVG})`, '');
   const weakest = [...e.perClass].filter((c) => c.support > 0).sort((a, b) => a.f1 - b.f1).slice(0, 15);
   out.push(`## Weakest classes (of ${e.perClass.length})`, '', '| class | precision | recall | F1 | support |', '|---|---|---|---|---|');
   for (const c of weakest) out.push(`| ${cell(c.label)} | ${pct(c.precision)} | ${pct(c.recall)} | ${pct(c.f1)} | ${c.support} |`);

@@ -1,16 +1,17 @@
 /**
- * Writes an evaluation into a folder: evaluation.json, evaluation.md and the four SVG pictures, each
- * atomically (data/atomic.ts). A file already there is replaced only when it is an earlier output of
+ * Writes an evaluation into a folder: evaluation.json, evaluation.md and the four SVG pictures (and
+ * adapter-maps.svg for a classifier with an adapter), each atomically (data/atomic.ts). A file already there is replaced only when it is an earlier output of
  * the same kind (data/outputs.ts: Ticket Lens never overwrites a file it did not write), and never
  * when it is the input CSV or the classifier itself.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TicketLensError } from '../../shared/api';
-import { Evaluation, EVALUATION_JSON, EVALUATION_MD } from '../../shared/evaluation';
+import { ADAPTER_MAPS_SVG, Evaluation, EVALUATION_JSON, EVALUATION_MD } from '../../shared/evaluation';
 import { writeFileAtomic } from '../data/atomic';
 import { checkOutputFile, headedOutput, jsonOutput, readHead, type InUse, type OwnOutput } from '../data/outputs';
 import { EVALUATION_MD_TITLE, evaluationMarkdown } from './markdown';
+import { adapterMapsSvg } from './svg/adapterMapsSvg';
 import { confusionSvg } from './svg/confusionSvg';
 import { reliabilitySvg, rocSvg } from './svg/curvesSvg';
 import { perClassSvg } from './svg/perClassSvg';
@@ -33,17 +34,18 @@ const PICTURES: [string, (e: Evaluation) => string][] = [
   ['reliability.svg', reliabilitySvg],
 ];
 
-export type EvaluationFiles = Record<'json' | 'markdown', string> & { pictures: string[] };
+/** `adapterMaps`: where adapter-maps.svg goes (written only for a classifier with an adapter; then among the pictures writeEvaluation returns). */
+export type EvaluationFiles = Record<'json' | 'markdown' | 'adapterMaps', string> & { pictures: string[] };
 
 /** Throws bad_input before any work when the folder's files may not be written (see the module comment). */
 export async function checkEvaluationOutputs(outDir: string, inUse: readonly InUse[]): Promise<EvaluationFiles> {
   const dir = resolve(outDir);
   const st = await stat(dir).catch(() => null);
   if (st && !st.isDirectory()) throw new TicketLensError('bad_input', `--out ${outDir} exists and is not a folder; give a folder for ${EVALUATION_JSON}, ${EVALUATION_MD} and the pictures.`, { path: outDir });
-  const files: EvaluationFiles = { json: join(dir, EVALUATION_JSON), markdown: join(dir, EVALUATION_MD), pictures: PICTURES.map(([n]) => join(dir, n)) };
+  const files: EvaluationFiles = { json: join(dir, EVALUATION_JSON), markdown: join(dir, EVALUATION_MD), adapterMaps: join(dir, ADAPTER_MAPS_SVG), pictures: PICTURES.map(([n]) => join(dir, n)) };
   await checkOutputFile(files.json, inUse, { option: '--out', replaces: JSON_OUTPUT });
   await checkOutputFile(files.markdown, inUse, { option: '--out', replaces: MD_OUTPUT });
-  for (const p of files.pictures) await checkOutputFile(p, inUse, { option: '--out', replaces: SVG_OUTPUT });
+  for (const p of [...files.pictures, files.adapterMaps]) await checkOutputFile(p, inUse, { option: '--out', replaces: SVG_OUTPUT });
   return files;
 }
 
@@ -52,5 +54,12 @@ export async function writeEvaluation(outDir: string, e: Evaluation, inUse: read
   await writeFileAtomic(files.json, `${JSON.stringify(Evaluation.parse(e))}\n`);
   await writeFileAtomic(files.markdown, evaluationMarkdown(e));
   for (const [i, [, draw]] of PICTURES.entries()) await writeFileAtomic(files.pictures[i], draw(e));
-  return files;
+  const maps = adapterMapsSvg(e);
+  // An earlier evaluation's maps (checked above to be ours) would show another classifier's adapter.
+  if (!maps) {
+    await rm(files.adapterMaps, { force: true });
+    return files;
+  }
+  await writeFileAtomic(files.adapterMaps, maps);
+  return { ...files, pictures: [...files.pictures, files.adapterMaps] };
 }

@@ -1,7 +1,8 @@
 /**
  * What the store's SQL runs on: the embedded engine (PGlite, pgliteEngine.ts) or a PostgreSQL server
  * (pg, postgresEngine.ts). Both run the same SQL; they differ in how a connection is had, how a
- * dataset is locked for an ingest and how their failures read.
+ * dataset is locked for an ingest, how their failures read, and whether a binary COPY can bring
+ * vectors in (PGlite's copyFrom).
  *
  * Values that cross this boundary are kept to what both drivers return alike: text, int4 (`::int`),
  * float8, boolean, json, text[]. Counts and bigint keys are cast to int in SQL, times are read as
@@ -11,6 +12,12 @@ export interface SqlRunner {
   query: <R>(sql: string, params?: readonly unknown[]) => Promise<R[]>;
   /** Statements separated by `;`, no parameters. */
   exec: (sql: string) => Promise<void>;
+  /**
+   * Runs `COPY … FROM '/dev/blob' …` with `data` as the file read: PGlite's way of a bulk load. Null on
+   * the PostgreSQL server, whose driver (pg) has no COPY FROM STDIN without another package; callers
+   * there send the same rows as one JSON parameter.
+   */
+  copyFrom: ((sql: string, data: Uint8Array) => Promise<void>) | null;
 }
 
 export type EngineKind = 'pglite' | 'postgres';
@@ -34,3 +41,4 @@ export const DATASET_LOCK_CLASS = 0x544c; // "TL"
 export const STORE_LOCK_CLASS = 0x544d;
 export const LOCK_MIGRATIONS = 1;
 export const LOCK_MODELS = 2;
+export const LOCK_VECTOR_INDEX = 3;

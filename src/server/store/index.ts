@@ -18,7 +18,8 @@
  *     ids, texts, dates: Float64Array (epoch ms, NaN undated), rows, lines, dim }
  *     the dataset's tickets with a vector of their current text under the dataset's model, in the
  *     order they were first stored; a range [start, end) keeps the dated ones within it.
- *   await store.knn(dataset, vector, k) → [{ id, distance }] (cosine distance, HNSW, approximate)
+ *   await store.knn(dataset, vector, k) → [{ id, distance }] (cosine distance, HNSW, approximate; an
+ *     index a large ingest dropped is built first, and the log says so: vectorIndex.ts)
  *   store.engine: query / exec / transaction, for the repositories of runs, clusters, assignments,
  *     label edits and tags (tables already in the schema, empty until those features write them).
  *   await store.close()
@@ -38,3 +39,4 @@ export type { SqlEngine, SqlRunner, EngineKind } from './engine';
 export { SCHEMA_VERSION } from './migrations';
 export { STORE_DIM } from './dim';
 export { redactUrl } from './postgresEngine';
+export { pgliteStoreExists } from './pgliteEngine';

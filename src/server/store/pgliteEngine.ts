@@ -38,7 +38,15 @@ function runner(db: PGlite | Transaction): SqlRunner {
     async exec(sql: string): Promise<void> {
       await db.exec(sql);
     },
+    async copyFrom(sql: string, data: Uint8Array): Promise<void> {
+      await db.query(sql, [], { blob: new Blob([data]) });
+    },
   };
+}
+
+/** Whether `folder` holds an embedded store already (opening it does not create one). */
+export function pgliteStoreExists(folder: string): boolean {
+  return existsSync(join(resolve(folder), PGDATA, 'PG_VERSION'));
 }
 
 /** What is in the store folder: a store to open, nothing yet, or something that is not ours. */
@@ -110,6 +118,7 @@ export async function openPglite(folder: string, lockOpts: FolderLockOptions = {
     where: dir,
     query: base.query,
     exec: base.exec,
+    copyFrom: base.copyFrom,
     transaction: (fn) => db.transaction((tx) => fn(runner(tx))),
     // The folder lock keeps every other process out while the store is open: only this process's own
     // ingests can meet, and they queue here.

@@ -66,6 +66,7 @@ function runner(c: pg.Pool | pg.PoolClient, where: string): SqlRunner {
         throw storeError(err, where);
       }
     },
+    copyFrom: null,
   };
 }
 
@@ -97,6 +98,7 @@ export async function openPostgres(url: string): Promise<SqlEngine> {
     where,
     query: base.query,
     exec: base.exec,
+    copyFrom: null,
     async transaction(fn) {
       let client: pg.PoolClient;
       try {

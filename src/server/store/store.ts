@@ -9,7 +9,6 @@ import { ingest, type IngestHooks } from './ingest/ingest';
 import { migrate } from './migrations';
 import { openPglite } from './pgliteEngine';
 import { openPostgres } from './postgresEngine';
-import { buildVectorIndex, vectorIndexExists } from './vectorIndex';
 import { nearest, readVectors, type DateRange, type Neighbour, type StoredVectors } from './vectors';
 
 export interface Store {
@@ -21,6 +20,7 @@ export interface Store {
   datasets(): Promise<DatasetInfo[]>;
   dataset(name: string): Promise<DatasetInfo | null>;
   vectors(dataset: string, range?: DateRange): Promise<StoredVectors>;
+  /** Through the HNSW index, built first if a large ingest dropped it (vectorIndex.ts; said on the log). */
   knn(dataset: string, vector: Float32Array, k: number): Promise<Neighbour[]>;
   ingest(embedder: Embedder, options: IngestOptions, hooks?: IngestHooks): Promise<IngestResult>;
   /** Closes this handle; the engine closes with the last handle of the process. */
@@ -54,10 +54,6 @@ async function start(location: StoreLocation, opts: OpenStoreOptions): Promise<S
   try {
     const applied = await migrate(engine);
     if (applied.length > 0) opts.log?.info(`ticket store at ${engine.where}: schema version ${applied[applied.length - 1]}`);
-    if (!(await vectorIndexExists(engine))) {
-      opts.log?.info(`ticket store at ${engine.where}: building the vector index (an ingest stopped before rebuilding it)`);
-      await buildVectorIndex(engine);
-    }
     return engine;
   } catch (err) {
     await engine.close().catch(() => undefined);
@@ -97,7 +93,7 @@ export async function openStore(location: StoreLocation, opts: OpenStoreOptions 
     datasets: () => datasetInfos(engine),
     dataset: async (name) => (await datasetInfos(engine, name))[0] ?? null,
     vectors: (dataset, range) => readVectors(engine, dataset, range),
-    knn: (dataset, vector, k) => nearest(engine, dataset, vector, k),
+    knn: (dataset, vector, k) => nearest(engine, dataset, vector, k, opts.log),
     ingest: (embedder, options, hooks) => ingest(engine, embedder, options, hooks),
     async close() {
       if (closed) return;

@@ -1,12 +1,14 @@
 /**
- * Tickets and their vectors (tables tickets, embeddings). A batch is written with three statements
- * whatever its size — rows go in as one JSON parameter (json_to_recordset), which both drivers pass
- * as plain text — inside the caller's transaction.
+ * Tickets and their vectors (tables tickets, embeddings). A batch is written with a few statements
+ * whatever its size, inside the caller's transaction: rows go in as one JSON parameter
+ * (json_to_recordset), which both drivers pass as plain text, and vectors the same way on a PostgreSQL
+ * server but by a binary COPY in PGlite (vectorCodec.ts: parsing their text costs it more than the rest
+ * of the ingest's writes).
  */
 import { STORE_DIM } from './dim';
 import type { SqlRunner } from './engine';
 import type { IngestRow } from './ingest/readRows';
-import { vectorText } from './vectorCodec';
+import { vectorCopyFile, vectorText } from './vectorCodec';
 
 export interface StoredTicket {
   contentHash: string;
@@ -78,15 +80,34 @@ export async function writeTickets(tx: SqlRunner, datasetId: number, modelId: nu
     );
   }
   const embedded = writes.filter((w) => w.vectorRow !== null);
-  if (embedded.length > 0 && vectors) {
-    const json = JSON.stringify(embedded.map((w) => ({ ticket_id: w.ticket.ticketId, embedding: vectorText(vectors, w.vectorRow!, STORE_DIM) })));
-    await tx.query(
-      `INSERT INTO embeddings (ticket_pk, model_id, content_hash, embedding)
-       SELECT t.pk, $2, t.content_hash, x.embedding
-       FROM json_to_recordset($3::json) AS x(ticket_id text, embedding vector(${STORE_DIM}))
-       JOIN tickets t ON t.dataset_id = $1 AND t.ticket_id = x.ticket_id
-       ON CONFLICT (ticket_pk, model_id) DO UPDATE SET content_hash = EXCLUDED.content_hash, embedding = EXCLUDED.embedding, embedded_at = now()`,
-      [datasetId, modelId, json],
+  if (embedded.length > 0 && vectors) await writeVectors(tx, datasetId, modelId, embedded, vectors);
+}
+
+/** The vectors land in a staging table first, filled by a binary COPY where the engine takes one; one statement files them from there. */
+async function writeVectors(tx: SqlRunner, datasetId: number, modelId: number, embedded: readonly TicketWrite[], vectors: Float32Array): Promise<void> {
+  let from: string;
+  let params: unknown[];
+  if (tx.copyFrom) {
+    await tx.exec(`CREATE TEMP TABLE incoming_vectors (ticket_id text NOT NULL, embedding vector(${STORE_DIM}) NOT NULL) ON COMMIT DROP`);
+    const file = vectorCopyFile(
+      embedded.map((w) => w.ticket.ticketId),
+      vectors,
+      embedded.map((w) => w.vectorRow!),
+      STORE_DIM,
     );
+    await tx.copyFrom(`COPY incoming_vectors (ticket_id, embedding) FROM '/dev/blob' WITH (FORMAT binary)`, file);
+    from = 'incoming_vectors x';
+    params = [datasetId, modelId];
+  } else {
+    from = `json_to_recordset($3::json) AS x(ticket_id text, embedding vector(${STORE_DIM}))`;
+    params = [datasetId, modelId, JSON.stringify(embedded.map((w) => ({ ticket_id: w.ticket.ticketId, embedding: vectorText(vectors, w.vectorRow!, STORE_DIM) })))];
   }
+  await tx.query(
+    `INSERT INTO embeddings (ticket_pk, model_id, content_hash, embedding)
+     SELECT t.pk, $2, t.content_hash, x.embedding
+     FROM ${from}
+     JOIN tickets t ON t.dataset_id = $1 AND t.ticket_id = x.ticket_id
+     ON CONFLICT (ticket_pk, model_id) DO UPDATE SET content_hash = EXCLUDED.content_hash, embedding = EXCLUDED.embedding, embedded_at = now()`,
+    params,
+  );
 }

@@ -3,10 +3,12 @@
  * nearest stored tickets of a vector through the HNSW index for assigning new ones.
  */
 import { TicketLensError } from '../../shared/api';
+import type { Logger } from '../log';
 import { getDataset, type DatasetRow } from './datasets';
 import { STORE_DIM } from './dim';
 import type { SqlEngine, SqlRunner } from './engine';
 import { decodeVector, vectorSelect, vectorText } from './vectorCodec';
+import { ensureVectorIndex } from './vectorIndex';
 
 export interface StoredVectors {
   dataset: string;
@@ -109,12 +111,14 @@ export const KNN_OVERSAMPLE = 4;
 
 /**
  * The k stored tickets of the dataset nearest to `vector` (cosine), through the HNSW index: approximate,
- * as pgvector's HNSW is (ef_search ≥ max(40, 2k)). `vector` is one row (dim numbers).
+ * as pgvector's HNSW is (ef_search ≥ max(40, 2k)). `vector` is one row (dim numbers). An index a large
+ * ingest dropped is built first.
  */
-export async function nearest(engine: SqlEngine, dataset: string, vector: Float32Array, k: number): Promise<Neighbour[]> {
+export async function nearest(engine: SqlEngine, dataset: string, vector: Float32Array, k: number, log?: Logger): Promise<Neighbour[]> {
   if (vector.length !== STORE_DIM) throw new TicketLensError('bad_request', `A query vector has ${vector.length} numbers; the store's have ${STORE_DIM}.`);
   const d = await requireDataset(engine, dataset, engine.where);
   if (k <= 0) return [];
+  await ensureVectorIndex(engine, log);
   const text = vectorText(vector, 0, STORE_DIM);
   const [{ n }] = await engine.query<{ n: number }>(`SELECT count(*)::int AS n FROM embeddings WHERE model_id = $1`, [d.modelId]);
   const iterative = await iterativeScan(engine);

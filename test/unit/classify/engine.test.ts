@@ -247,7 +247,7 @@ describe('zero-shot label sets', () => {
       JSON.stringify({ version: 1, sets: [{ name: 'team', labels: [{ name: 'Payments', description: 'money, cards, charges' }, { name: 'Logistics', description: 'parcels, couriers, delivery' }] }] }),
     );
     const sets = await resolveLabelSets(undefined, ws);
-    expect(sets.map((s) => s.name)).toEqual(['category', 'priority', 'sentiment', 'team']);
+    expect(sets.map((s) => s.name)).toEqual(['category', 'priority', 'sentiment', 'department', 'team']);
     const res = await service.classify(ClassifyRequest.parse({ texts: ['the courier lost my parcel'], labelSets: ['team'], workspace: ws }));
     expect(res.results[0].tasks[0].label).toBe('Logistics');
   });

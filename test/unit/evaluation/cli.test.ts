@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Evaluation, EVALUATION_JSON, EVALUATION_MD, EVALUATION_SVGS } from '../../../src/shared/evaluation';
+import { ADAPTER_MAPS_SVG, Evaluation, EVALUATION_JSON, EVALUATION_MD, EVALUATION_SVGS } from '../../../src/shared/evaluation';
 import { runCli } from '../../support/cli';
 import { modelDir } from '../../support/model';
 
@@ -33,12 +33,13 @@ describe('ticket-lens eval --out DIR', () => {
     expect(e.input).toMatchObject({ textColumn: 'text', labelColumn: 'intent' });
     expect(e.labelIssues?.folds).toBe(3);
     expect(readFileSync(join(out, EVALUATION_MD), 'utf8').startsWith('# Classifier evaluation: bitext on tickets')).toBe(true);
-    for (const svg of EVALUATION_SVGS) expect(readFileSync(join(out, svg), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^]*<\/svg>\n$/);
+    // The shipped Bitext classifier has an adapter: its two maps are drawn too.
+    for (const svg of [...EVALUATION_SVGS, ADAPTER_MAPS_SVG]) expect(readFileSync(join(out, svg), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^]*<\/svg>\n$/);
     const again = await runCli(args(csv, out, ['--folds', '0']));
     expect(again.code).toBe(0);
     expect(Evaluation.parse(JSON.parse(readFileSync(join(out, EVALUATION_JSON), 'utf8'))).labelIssues).toBeNull();
     // Atomic writes leave no temporary file behind.
-    expect(readdirSync(out).sort()).toEqual([EVALUATION_JSON, EVALUATION_MD, ...EVALUATION_SVGS].sort());
+    expect(readdirSync(out).sort()).toEqual([EVALUATION_JSON, EVALUATION_MD, ...EVALUATION_SVGS, ADAPTER_MAPS_SVG].sort());
   });
 
   it('keeps --out FILE.json: the report of before', async () => {

@@ -10,12 +10,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Evaluation, EvaluateRequest, MAX_ROC_POINTS, RELIABILITY_BINS, type Evaluation as EvaluationT } from '../../../src/shared/evaluation';
+import { ADAPTER_MAPS_SVG, Evaluation, EvaluateRequest, MAX_ROC_POINTS, RELIABILITY_BINS, type Evaluation as EvaluationT } from '../../../src/shared/evaluation';
 import { ClassifyService } from '../../../src/server/classify/service';
 import { loadEmbedder, type Embedder } from '../../../src/server/embed';
 import { evaluateClassifier } from '../../../src/server/evaluation/evaluateClassifier';
 import { rocCurve, thinCurve } from '../../../src/server/evaluation/roc';
 import { writeEvaluation } from '../../../src/server/evaluation/writeEvaluation';
+import { neighbourAgreement } from '../../../webview/src/evaluation/mapAgreement';
 import { modelDir } from '../../support/model';
 import { cutBitext, haveBitext, MARKUP_LABEL, trainSmall, type Cut } from './fixture';
 
@@ -151,6 +152,21 @@ describe.skipIf(!haveBitext || !existsSync(python))('evaluation of a classifier 
     expect(a.nmiAdapted).toBeLessThanOrEqual(1);
   });
 
+  it('lays the same rows out in 2-D from the base vectors and through the adapter, labelled as given', () => {
+    const m = e.adapterEffect!.maps!;
+    // Fewer rows than MAX_ADAPTER_MAP_ROWS: every row, with its given label (as the per-class support counts them).
+    expect(m.label).toHaveLength(e.rows);
+    const support = new Map(e.perClass.map((c) => [c.label, c.support]));
+    e.labels.forEach((l, i) => expect(m.label.filter((k) => k === i).length, l).toBe(support.get(l)));
+    for (const xy of [m.base, m.adapted]) {
+      expect(xy).toHaveLength(2 * e.rows);
+      expect(xy.every(Number.isFinite)).toBe(true);
+      // A layout, not a line or a point: rows of one class sit together (8 classes: chance is about 1 in 8).
+      const near = neighbourAgreement(xy, m.label, e.labels.length);
+      expect(near.same.reduce((s, v) => s + v, 0) / e.rows).toBeGreaterThan(0.5);
+    }
+  });
+
   it('writes pictures that show a label full of markup as text', async () => {
     const files = await writeEvaluation(join(cut.dir, 'out'), e, []);
     expect(e.labels).toContain(MARKUP_LABEL);
@@ -161,6 +177,10 @@ describe.skipIf(!haveBitext || !existsSync(python))('evaluation of a classifier 
       expect(svg, p).not.toContain('"money"');
     }
     expect(readFileSync(files.pictures[0], 'utf8')).toContain('refund &lt;&amp;&gt; &quot;money&quot; back');
+    // The adapter's maps are among them, with a dot per row.
+    const maps = files.pictures.find((p) => p.endsWith(ADAPTER_MAPS_SVG));
+    expect(maps).toBe(files.adapterMaps);
+    expect(readFileSync(maps!, 'utf8').match(/<circle /g)).toHaveLength(2 * e.rows);
     expect(Evaluation.parse(JSON.parse(readFileSync(files.json, 'utf8'))).labels).toEqual(e.labels);
   });
 });

@@ -170,9 +170,9 @@ describe('the cluster browser model', () => {
         .map((m) => m.command)
         .sort();
     const ex = childNodes(clusterNode('root.0'))[3];
-    expect(commandsFor(treeItem({ kind: 'run', run: tickets }).contextValue)).toEqual(['ticketLens.labelClusters', 'ticketLens.openReport', 'ticketLens.openSummary', 'ticketLens.useReviewedAsLabels']);
-    expect(commandsFor(treeItem(clusterNode('root.0')).contextValue)).toEqual(['ticketLens.markReviewed', 'ticketLens.mergeClusters', 'ticketLens.renameCluster']);
-    expect(commandsFor(treeItem(clusterNode('root.1')).contextValue)).toEqual(['ticketLens.mergeClusters', 'ticketLens.renameCluster', 'ticketLens.unmarkReviewed']);
+    expect(commandsFor(treeItem({ kind: 'run', run: tickets }).contextValue)).toEqual(['ticketLens.labelClusters', 'ticketLens.openReport', 'ticketLens.openSummary', 'ticketLens.tagRows', 'ticketLens.useReviewedAsLabels']);
+    expect(commandsFor(treeItem(clusterNode('root.0')).contextValue)).toEqual(['ticketLens.markReviewed', 'ticketLens.mergeClusters', 'ticketLens.renameCluster', 'ticketLens.tagRows']);
+    expect(commandsFor(treeItem(clusterNode('root.1')).contextValue)).toEqual(['ticketLens.mergeClusters', 'ticketLens.renameCluster', 'ticketLens.tagRows', 'ticketLens.unmarkReviewed']);
     expect(commandsFor(treeItem(clusterNode('root.noise')).contextValue)).toEqual([]);
     expect(commandsFor(treeItem(ex).contextValue)).toEqual(['ticketLens.revealRow']);
   });

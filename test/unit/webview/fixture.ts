@@ -14,6 +14,7 @@ const cluster = (id: string, parent: string | null, label: string, isNoise = fal
   examples: [{ row: 3, line: 5, text: 'first line\nsecond line' }],
   purity: null,
   suggestion: null,
+  category: null,
 });
 
 export function sampleRun(): RunView {
@@ -30,6 +31,7 @@ export function sampleRun(): RunView {
     ],
     clusters: [cluster('root.0', null, 'Refunds'), cluster('root.1', null, 'Invoices'), cluster('root.1.0', 'root.1', 'Lost invoices'), cluster('root.1.1', 'root.1', 'Invoice copies'), cluster('root.noise', null, 'Noise (root.noise)', true)],
     // Rows in root.0, the noise, root.1.0, root.1.1 and root.1 itself; labels refund, none, invoice, invoice, refund.
-    points: { x: Float32Array.of(0, 1, 2, 3, 4), y: Float32Array.of(0, 1, 2, 3, 4), cluster: Int32Array.of(0, 4, 2, 3, 1), label: Int32Array.of(0, -1, 1, 1, 0), labels: ['refund', 'invoice'] },
+    points: { x: Float32Array.of(0, 1, 2, 3, 4), y: Float32Array.of(0, 1, 2, 3, 4), cluster: Int32Array.of(0, 4, 2, 3, 1), label: Int32Array.of(0, -1, 1, 1, 0), labels: ['refund', 'invoice'], date: null, dateColumn: null },
+    dateColumns: [],
   };
 }

@@ -25,6 +25,15 @@ describe('webview protocol', () => {
     expect(HostToWebview.safeParse({ type: 'run', run: { ...run, points: { ...run.points, label: Int32Array.of(0) } } }).success).toBe(false);
     expect(HostToWebview.safeParse({ type: 'run', run: { ...run, points: { ...run.points, x: [0, 1, 2, 3, 4] } } }).success).toBe(false);
     expect(HostToWebview.safeParse({ type: 'run', run: { ...run, points: { ...run.points, label: null } } }).success).toBe(true);
+    // Dates: a typed array of one instant per point, or none.
+    expect(HostToWebview.safeParse({ type: 'run', run: { ...run, points: { ...run.points, date: new Float64Array(5), dateColumn: 'created' } } }).success).toBe(true);
+    expect(HostToWebview.safeParse({ type: 'run', run: { ...run, points: { ...run.points, date: new Float64Array(4), dateColumn: 'created' } } }).error?.message).toMatch(/date has 4 entries for 5 points/);
+    expect(HostToWebview.safeParse({ type: 'run', run: { ...run, points: { ...run.points, date: [0, 0, 0, 0, 0], dateColumn: 'created' } } }).success).toBe(false);
+  });
+
+  it('asks for the dates of a named column', () => {
+    expect(WebviewToHost.safeParse({ type: 'dates', column: 'created_at' }).success).toBe(true);
+    expect(WebviewToHost.safeParse({ type: 'dates', column: '' }).success).toBe(false);
   });
 
   it('asks for texts by point index, a bounded number at a time', () => {

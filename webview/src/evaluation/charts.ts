@@ -1,14 +1,14 @@
 /**
  * The evaluation's charts, drawn by Chart.js on a canvas (chosen for the profile page for its CSP fit
  * and size: webview/src/profile/charts.ts): per-class precision / recall / F1 bars, ROC curves,
- * the reliability diagram and the adapter's ARI / NMI bars. As on the profile page, each canvas is an
+ * the reliability diagram, the adapter's ARI / NMI bars and its two maps (scatters). As on the profile page, each canvas is an
  * image with a label followed by a button that shows the same numbers as a table, and the colours are
  * the theme's, read again when VS Code switches theme (../chartFigure.ts).
  */
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip } from 'chart.js';
 import { chartFigure, type Build, type TableSpec, type Theme } from '../chartFigure';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, ScatterController, Legend, Tooltip);
 
 const axis = (t: Theme, title: string, extra: Record<string, unknown> = {}) => ({ title: { display: true, text: title, color: t.text }, ticks: { color: t.text }, grid: { color: t.grid }, ...extra });
 const base = (t: Theme) => ({ responsive: true, maintainAspectRatio: false, animation: false as const, font: { family: t.font }, plugins: { legend: { labels: { color: t.text } }, tooltip: { enabled: true } } });
@@ -61,4 +61,34 @@ export function curves(s: CurvesSpec): HTMLElement {
     options: { ...base(t), scales: { x: axis(t, s.xName, { type: 'linear', min: 0, max: 1 }), y: axis(t, s.yName, { min: 0, max: 1 }) } },
   });
   return chartFigure(s.title, build, s.table, { height: 380 });
+}
+
+export interface ScatterSpec {
+  title: string;
+  /** x, y pairs, point i at 2i. */
+  xy: readonly number[];
+  /** Each point's group (an index into `groups`). */
+  group: readonly number[];
+  groups: string[];
+  /** A colour per group (the same group wears the same colour in every scatter of a page). */
+  colours: string[];
+  table: TableSpec;
+}
+
+/** Points coloured by group, without axes: a 2-D layout's coordinates mean nothing on their own. */
+export function scatter(s: ScatterSpec): HTMLElement {
+  const build: Build = (t) => ({
+    type: 'scatter',
+    data: {
+      datasets: s.groups.map((name, g) => ({
+        label: name,
+        data: s.group.flatMap((k, i) => (k === g ? [{ x: s.xy[2 * i], y: s.xy[2 * i + 1] }] : [])),
+        backgroundColor: s.colours[g],
+        borderColor: s.colours[g],
+        pointRadius: 2,
+      })),
+    },
+    options: { ...base(t), plugins: { legend: { display: false }, tooltip: { enabled: true } }, scales: { x: { display: false }, y: { display: false } } },
+  });
+  return chartFigure(s.title, build, s.table, { height: 340 });
 }

@@ -3,9 +3,11 @@
  * Every value from the file (texts, labels, column names) goes in as textContent: it is data.
  */
 import type { Evaluation } from '../../../src/shared/evaluation';
+import { PALETTE } from '../colours';
 import { el } from '../dom';
-import { bars, curves } from './charts';
+import { bars, curves, scatter } from './charts';
 import { heatmap } from './heatmap';
+import { neighbourAgreement } from './mapAgreement';
 import { pct, rowTable, type Reveal } from './rows';
 
 /** ROC curves drawn in colour (the lowest AUC); the others are listed in the table. */
@@ -145,5 +147,36 @@ export function adapterEffect(e: Evaluation): HTMLElement | null {
       format: (v) => v.toFixed(3),
     }),
   );
+  if (a.maps) s.append(adapterMaps(e, a.maps));
   return s;
+}
+
+/** The same rows laid out from the base vectors and through the adapter, side by side, coloured by their label. */
+function adapterMaps(e: Evaluation, m: NonNullable<NonNullable<Evaluation['adapterEffect']>['maps']>): HTMLElement {
+  const C = e.labels.length;
+  const colours = e.labels.map((_, i) => PALETTE[i % PALETTE.length]);
+  const base = neighbourAgreement(m.base, m.label, C);
+  const tuned = neighbourAgreement(m.adapted, m.label, C);
+  const present = e.labels.map((_, i) => i).filter((i) => base.rows[i] > 0);
+  const share = (a: { rows: number[]; same: number[] }, i: number) => pct(a.same[i] / a.rows[i]);
+  const table = { head: ['class', 'rows', 'nearest neighbour same class, base', 'with the adapter'], rows: present.map((i) => [e.labels[i], String(base.rows[i]), share(base, i), share(tuned, i)]) };
+  const box = el('div', { class: 'adapter-maps' });
+  box.append(
+    el('p', { class: 'note' }, `The same ${m.label.length} rows laid out in 2-D (UMAP) from each space, coloured by their label in “${e.input.labelColumn}”: through the adapter, rows of a class should gather. The table gives, per class, the share of its rows whose nearest row on the map has the same label.`),
+  );
+  const grid = el('div', { class: 'grid2' });
+  grid.append(
+    scatter({ title: 'Base sentence vectors', xy: m.base, group: m.label, groups: e.labels, colours, table }),
+    scatter({ title: "Through the classifier's adapter", xy: m.adapted, group: m.label, groups: e.labels, colours, table }),
+  );
+  const legend = el('div', { class: 'map-legend', role: 'list', 'aria-label': 'Colours of the classes on both maps' });
+  for (const i of present) {
+    const item = el('span', { role: 'listitem' });
+    const sw = el('span', { class: 'swatch' });
+    sw.style.background = colours[i];
+    item.append(sw, el('span', {}, e.labels[i]));
+    legend.append(item);
+  }
+  box.append(grid, legend);
+  return box;
 }

@@ -16,7 +16,10 @@ const CSS = `
 .matrix button.cell:focus-visible { outline: 2px solid var(--vscode-focusBorder); outline-offset: 0; }
 .cell-rows { margin-top: 8px; }
 .adapter td.bar { width: 50%; }
-.adapter .meter { height: 10px; background: var(--vscode-charts-blue); }`;
+.adapter .meter { height: 10px; background: var(--vscode-charts-blue); }
+.map-legend { display: flex; flex-wrap: wrap; gap: 2px 10px; font-size: 11px; margin-top: 6px; }
+.map-legend > span { display: inline-flex; gap: 4px; align-items: center; }
+.map-legend .swatch { width: 10px; height: 10px; display: inline-block; }`;
 
 export function installStyles(nonce: string): void {
   installReportStyles(nonce, CSS);

@@ -3,7 +3,7 @@
  * Run files are read and written only through server/run/, which validates them against the contract.
  */
 import { dirname, resolve } from 'node:path';
-import { ClusterRequest, CsvPreview, CsvPreviewRequest, ExportLabelsRequest, ExportLabelsResult, JobInfo, LoadedRun, PredictRequest, PredictResponse, RunDirRequest, RunEditRequest, RunEditResult, RunPoints, TicketLensError } from '../../../shared/api';
+import { ClusterRequest, CsvPreview, CsvPreviewRequest, ExportLabelsRequest, ExportLabelsResult, JobInfo, LoadedRun, PredictRequest, PredictResponse, RunDirRequest, RunEditRequest, RunEditResult, RunPoints, RunPointsRequest, TicketLensError } from '../../../shared/api';
 import { clipText } from '../../data/clipText';
 import { embedderText, runNormalized } from '../../text/normalize';
 import { previewCsv } from '../../data/csv';
@@ -13,8 +13,8 @@ import { adapterSpace } from '../../cluster/adapterSpace';
 import { compareEmbedding } from '../../embed/identity';
 import { runClusterPipeline } from '../../cluster/pipeline';
 import { predictClusters } from '../../cluster/predict';
-import { readAssignments } from '../../run/assignmentsCsv';
-import { checkOutDir, defaultRunDir, loadRun, withRunRead } from '../../run/folder';
+import { checkOutDir, defaultRunDir, loadRun } from '../../run/folder';
+import { runPoints } from '../../run/runPoints';
 import { defineRoute } from '../route';
 
 export const clusterRoutes = [
@@ -106,22 +106,12 @@ export const clusterRoutes = [
     method: 'POST',
     path: '/runs/points',
     tag: 'clusters',
-    summary: "Every row's map position, cluster path and text, for the 2-D map",
-    body: RunDirRequest,
+    summary: "Every row's map position, cluster path and text, for the 2-D map (and its date, from a date column asked for)",
+    body: RunPointsRequest,
     response: RunPoints,
     async handler({ body }, ctx) {
       await ctx.paths.runFolder(body.runDir);
-      // Under the run's lock: never assignments.csv half-way through a merge.
-      const { rows, labelled } = await withRunRead(body.runDir, async (run) => ({ rows: await readAssignments(run.runDir), labelled: !!run.manifest.input.labelColumn }));
-      return {
-        ...(labelled ? { label: rows.map((r) => r.label ?? '') } : {}),
-        x: rows.map((r) => r.x),
-        y: rows.map((r) => r.y),
-        cluster: rows.map((r) => r.cluster),
-        text: rows.map((r) => r.text),
-        row: rows.map((r) => r.row),
-        line: rows.map((r) => r.line),
-      };
+      return runPoints(body.runDir, body.dateColumn);
     },
   }),
   defineRoute({

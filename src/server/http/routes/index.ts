@@ -12,5 +12,6 @@ import { jobRoutes } from './jobs';
 import { labelRoutes } from './label';
 import { profileRoutes } from './profile';
 import { storeRoutes } from './store';
+import { tagRoutes } from './tag';
 
-export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes, ...classifyRoutes, ...storeRoutes, ...profileRoutes, ...evaluateRoutes];
+export const allRoutes: RouteSpec[] = [...healthRoutes, ...embedRoutes, ...jobRoutes, ...clusterRoutes, ...labelRoutes, ...classifyRoutes, ...storeRoutes, ...profileRoutes, ...evaluateRoutes, ...tagRoutes];

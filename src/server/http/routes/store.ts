@@ -157,13 +157,12 @@ const stageNames: Record<IngestProgress['stage'], string> = {
   reading: 'reading the CSV',
   waiting: 'waiting for another ingest of this dataset',
   embedding: 'embedding and storing',
-  indexing: 'building the vector index',
 };
 
 const assignProgress = (p: AssignProgress): JobProgress => ({ stage: `assigning new tickets: ${p.stage}`, ...(p.total !== undefined ? { done: p.done ?? 0, total: p.total } : {}) });
 
 function jobProgress(p: IngestProgress): JobProgress {
-  const counted = p.stage === 'embedding' || p.stage === 'indexing';
+  const counted = p.stage === 'embedding';
   return {
     stage: stageNames[p.stage],
     ...(counted ? { done: p.done, total: p.total } : {}),

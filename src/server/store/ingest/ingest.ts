@@ -12,7 +12,10 @@
  *   (readRows.ts), and so is a model mismatch: a dataset's vectors are all of one model, and an
  *   ingest with another is refused naming both (`embeddingsOnly` is how a dataset moves to another).
  * - The model is loaded only when needed (an EmbedderSource): a dataset whose recorded model hashes
- *   include the ONNX file's, and whose rows are all stored, is re-ingested without loading it.
+ *   include the ONNX file's, and whose rows are all stored, is re-ingested without loading it; a new
+ *   dataset's model loads while the file is read.
+ * - The embedded store's HNSW index is dropped by a large ingest and left to the first nearest-neighbour
+ *   query (vectorIndex.ts); vectors go in by a binary COPY there (tickets.ts).
  * - Serialised per dataset (engine.withDatasetLock): a second ingest of it waits, then finds the first
  *   one's rows stored.
  */
@@ -25,12 +28,12 @@ import type { SqlEngine } from '../engine';
 import { STORE_DIM } from '../dim';
 import { checkDim, describeModel, modelById, registerModel, sameModel, type StoredModel } from '../models';
 import { storedTickets, writeTickets, type StoredTicket, type TicketWrite } from '../tickets';
-import { buildVectorIndex, dropVectorIndex, rebuildPays, vectorIndexExists } from '../vectorIndex';
+import { dropVectorIndex, rebuildPays, vectorIndexExists } from '../vectorIndex';
 import { isSource, type EmbedderSource } from './embedderSource';
 import { readRows, type IngestRow } from './readRows';
 
 export interface IngestProgress {
-  stage: 'reading' | 'waiting' | 'embedding' | 'indexing';
+  stage: 'reading' | 'waiting' | 'embedding';
   /** Rows done and to do in the stage (embedding: rows committed). */
   done: number;
   total: number;
@@ -160,6 +163,10 @@ export async function ingest(engine: SqlEngine, given: Embedder | EmbedderSource
   };
   const progress = hooks.onProgress ?? (() => undefined);
 
+  // A dataset the store does not have yet will need the model (its vectors, its model row): it loads on
+  // the inference thread while this one reads and hashes the file. (need() awaits the same load, and
+  // reports its failure.)
+  if (source && !o.embeddingsOnly && !(await getDataset(engine, name))) source.load().catch(() => undefined);
   progress({ stage: 'reading', done: 0, total: 0 });
   const read = o.embeddingsOnly ? null : await readRows(o, hooks.signal);
 
@@ -243,11 +250,6 @@ export async function ingest(engine: SqlEngine, given: Embedder | EmbedderSource
           embedded += vectors.length / STORE_DIM;
           progress({ stage: 'embedding', done: committed, total: p.writes.length, batches: { done: b + 1, total: batches.length } });
           if (hooks.signal?.aborted) throw new TicketLensError('job_cancelled', 'The ingest was cancelled.');
-        }
-        if (!(await vectorIndexExists(engine))) {
-          progress({ stage: 'indexing', done: 0, total: 1 });
-          await buildVectorIndex(engine);
-          progress({ stage: 'indexing', done: 1, total: 1 });
         }
       } catch (err) {
         await engine
