@@ -1,7 +1,7 @@
 // The reject option on intents the classifier never saw: real Banking77 texts, the real model, a real
 // training run with some intents held out; the rule fitted at training time must turn most of them
 // away while keeping in-scope texts, and older model files (without the rule) must keep working.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -18,6 +18,8 @@ import { modelDir } from '../../support/model';
 
 const root = resolve(__dirname, '..', '..', '..');
 const data = process.env.TICKET_LENS_DATA || resolve(root, '..', 'shared', 'data');
+// Banking77 lives beside the checkout (../shared/data); a clone elsewhere skips these tests.
+const haveData = existsSync(join(data, 'banking77_train.csv')) && existsSync(join(data, 'banking77_test.csv'));
 const dir = mkdtempSync(join(tmpdir(), 'tl-ood-'));
 type Row = { text: string; label: string };
 const read = (f: string) => parse<Row>(readFileSync(join(data, f)), { columns: true });
@@ -29,6 +31,7 @@ let heldOut: Set<string>;
 const modelPath = join(dir, 'in-scope.tlc');
 
 beforeAll(async () => {
+  if (!haveData) return;
   embedder = await loadEmbedder({ modelDir: modelDir(), device: 'cpu', cacheDir: join(dir, 'cache') });
   // half of the 77 intents, a quarter of those held out of training
   const labels = [...new Set(read('banking77_train.csv').map((r) => r.label))].sort().filter((_, i) => i % 2 === 0);
@@ -39,9 +42,11 @@ beforeAll(async () => {
   await trainModel({ csvPath: csv, textColumn: 'text', columns: [{ column: 'label', multiLabel: false }], outPath: modelPath, params: TrainParams.parse({ adapter: true, seed: 1 }) }, { embedder, log: silentLogger });
   clf = new TrainedClassifier(modelPath, await loadModelFile(modelPath));
 });
-afterAll(() => embedder.dispose());
+afterAll(async () => {
+  if (haveData) await embedder.dispose();
+});
 
-describe('out-of-scope rule', () => {
+describe.skipIf(!haveData)('out-of-scope rule', () => {
   it('is fitted at training time and stored in the model file', () => {
     const ood = clf.data.header.reject.ood;
     expect(ood).toBeDefined();
