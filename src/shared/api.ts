@@ -27,6 +27,8 @@ export const HealthResponse = z.object({
     path: z.string(),
     sha256: z.string().optional(),
     dim: z.number().int().optional(),
+    /** A fine-tuned model's lineage (`finetuned:<sha256>`); null for the base model; absent until loaded. */
+    lineage: z.string().nullable().optional(),
     loaded: z.boolean(),
   }),
   /** The device actually in use and why (e.g. "auto: no CUDA device found, using CPU"). */

@@ -45,6 +45,7 @@ describe('model server over real HTTP', () => {
     const h = HealthResponse.parse(await r.json());
     expect(h.model.loaded).toBe(true);
     expect(h.model.dim).toBe(384);
+    expect(h.model.lineage).toBeNull(); // the base model: no fine-tuned lineage
     expect(h.device.active).toBe('cpu');
     expect(h.dtype).toBe('q8');
     expect(h.uptimeSeconds).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ export const healthRoutes = [
         version: ctx.version,
         pid: process.pid,
         uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
-        model: { id: e?.info.modelId ?? ctx.config.modelDir, path: ctx.config.modelDir, sha256: e?.info.modelHash, dim: e?.info.dim, loaded: !!e },
+        model: { id: e?.info.modelId ?? ctx.config.modelDir, path: ctx.config.modelDir, sha256: e?.info.modelHash, dim: e?.info.dim, lineage: e?.info.lineage, loaded: !!e },
         device: e ? e.info.device : { requested: ctx.config.device, active: null, reason: 'the model loads on first use' },
         dtype: ctx.config.dtype,
       };
