@@ -74,38 +74,50 @@ function check(msg: Message): { ok: true; label: ClusterLabel } | { ok: false; e
   return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '), toolUseId: call.id };
 }
 
+/** What a caller follows of each Messages request: its start, a budget reservation, its usage. */
+export interface RequestHooks {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onRequest?: () => void;
+  /** Before each request, with its estimated most; throws to refuse it; the result releases the reservation. */
+  reserve?: (estimate: Usage) => () => void;
+  /** Each answer's usage, as it comes in. */
+  onUsage?: (usage: Usage) => void;
+}
+
+/** One Messages request under the hooks: `estimate` reserved before it, released after, its usage reported. */
+export async function sendMessage(
+  client: Anthropic,
+  body: Anthropic.Messages.MessageCreateParamsNonStreaming,
+  estimate: Usage,
+  hooks: RequestHooks,
+): Promise<{ msg: Message; used: Usage }> {
+  const release = hooks.reserve?.(estimate);
+  let msg: Message;
+  try {
+    hooks.onRequest?.();
+    msg = await client.messages.create(body, { timeout: hooks.timeoutMs, signal: hooks.signal });
+  } finally {
+    release?.();
+  }
+  const used = { inputTokens: msg.usage?.input_tokens ?? 0, outputTokens: msg.usage?.output_tokens ?? 0 };
+  hooks.onUsage?.(used);
+  return { msg, used };
+}
+
 export async function askForLabel(
   client: Anthropic,
   model: string,
   p: BuiltPrompt,
-  opts: {
-    timeoutMs: number;
-    signal?: AbortSignal;
-    onRequest?: () => void;
-    /** Before each request, with its estimated most; throws to refuse it; the result releases the reservation. */
-    reserve?: (estimate: Usage) => () => void;
-    /** Each answer's usage, as it comes in. */
-    onUsage?: (usage: Usage) => void;
-  },
+  opts: RequestHooks,
 ): Promise<LabelCall> {
   const usage = { inputTokens: 0, outputTokens: 0 };
   const shape = requestShapeFor(model);
   const send = async (messages: Param[]) => {
-    const release = opts.reserve?.({ inputTokens: overheadTokens(model) + tokensOf(JSON.stringify(messages).length, model), outputTokens: shape.max_tokens });
-    let msg: Message;
-    try {
-      opts.onRequest?.();
-      msg = await client.messages.create(
-        { model, ...shape, system: p.system, tools: [LABEL_TOOL], messages },
-        { timeout: opts.timeoutMs, signal: opts.signal },
-      );
-    } finally {
-      release?.();
-    }
-    const used = { inputTokens: msg.usage?.input_tokens ?? 0, outputTokens: msg.usage?.output_tokens ?? 0 };
+    const estimate = { inputTokens: overheadTokens(model) + tokensOf(JSON.stringify(messages).length, model), outputTokens: shape.max_tokens };
+    const { msg, used } = await sendMessage(client, { model, ...shape, system: p.system, tools: [LABEL_TOOL], messages }, estimate, opts);
     usage.inputTokens += used.inputTokens;
     usage.outputTokens += used.outputTokens;
-    opts.onUsage?.(used);
     return msg;
   };
   const first: Param[] = [{ role: 'user', content: p.prompt }];

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { clusterName, type ClusterRecord } from '../../shared/api';
 import { writeFileAtomic } from '../data/atomic';
+import { name as clippedName, oneLine, xml } from '../evaluation/svg/svgText';
 
 export const SIZES_SVG = 'sizes.svg';
 
@@ -16,12 +17,6 @@ const GAP = 6;
 const NAME_W = 300;
 const BAR_W = 420;
 const NAME_CHARS = 45;
-
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-// Control characters are not allowed in XML 1.0 even escaped; a ticket-derived name may hold them.
-// eslint-disable-next-line no-control-regex -- matching them is the point
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-const clip = (s: string) => (s.length > NAME_CHARS ? `${s.slice(0, NAME_CHARS - 1)}…` : s);
 
 export function sizeChartSvg(clusters: readonly ClusterRecord[], rows: number): string {
   const top = clusters.filter((c) => c.depth === 1).sort((a, b) => Number(a.isNoise) - Number(b.isNoise) || b.size - a.size);
@@ -36,11 +31,11 @@ export function sizeChartSvg(clusters: readonly ClusterRecord[], rows: number): 
   top.forEach((c, i) => {
     const y = 24 + GAP + i * (BAR + GAP);
     const w = Math.max(1, Math.round((c.size / max) * BAR_W));
-    const name = clip(oneLine(c.isNoise ? 'Noise (unclustered)' : clusterName(c)));
+    const label = clippedName(c.isNoise ? 'Noise (unclustered)' : clusterName(c), NAME_CHARS);
     const share = rows > 0 ? ((c.size / rows) * 100).toFixed(1) : '0.0';
     out.push(
       `<g><title>${xml(`${c.id}: ${oneLine(clusterName(c))}`)}</title>`,
-      `<text x="${NAME_W - GAP}" y="${y + BAR - 5}" text-anchor="end">${xml(name)}</text>`,
+      `<text x="${NAME_W - GAP}" y="${y + BAR - 5}" text-anchor="end">${label}</text>`,
       `<rect x="${NAME_W}" y="${y}" width="${w}" height="${BAR}" fill="${c.isNoise ? '#c8c8c8' : '#1f77b4'}"/>`,
       `<text x="${NAME_W + w + GAP}" y="${y + BAR - 5}">${c.size} (${share}%)</text></g>`,
     );

@@ -10,8 +10,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import * as z from 'zod';
 import type { LabelSet } from '../../shared/api';
-import { requestShapeFor } from '../label/claude';
-import { tokensOf, type Usage } from '../label/estimate';
+import { requestShapeFor, sendMessage, type RequestHooks } from '../label/claude';
+import { tokensOf } from '../label/estimate';
 import { MAX_REASON_CHARS, TAG_TOOL_NAME, type TagTool } from './prompt';
 
 /** Output tokens a ticket's entry takes: its number, labels and a one-sentence reason as JSON. */
@@ -93,28 +93,12 @@ export async function askForTags(
   client: Anthropic,
   model: string,
   req: { system: string; tool: TagTool; prompt: string; rows: number; set: LabelSet },
-  opts: {
-    timeoutMs: number;
-    signal?: AbortSignal;
-    onRequest?: () => void;
-    /** Before each request, with its estimated most; throws to refuse it; the result releases the reservation. */
-    reserve?: (estimate: Usage) => () => void;
-    onUsage?: (usage: Usage) => void;
-  },
+  opts: RequestHooks,
 ): Promise<TagCall> {
   const shape = tagRequestShape(model, req.rows);
   const send = async (messages: Param[]) => {
     const body = { model, ...shape, system: req.system, tools: [req.tool], messages };
-    const release = opts.reserve?.({ inputTokens: tokensOf(JSON.stringify(body).length, model) + 20, outputTokens: shape.max_tokens });
-    let msg: Message;
-    try {
-      opts.onRequest?.();
-      msg = await client.messages.create(body, { timeout: opts.timeoutMs, signal: opts.signal });
-    } finally {
-      release?.();
-    }
-    opts.onUsage?.({ inputTokens: msg.usage?.input_tokens ?? 0, outputTokens: msg.usage?.output_tokens ?? 0 });
-    return msg;
+    return (await sendMessage(client, body, { inputTokens: tokensOf(JSON.stringify(body).length, model) + 20, outputTokens: shape.max_tokens }, opts)).msg;
   };
   const calls = (m: Message) => m.content.filter((b): b is ToolUse => b.type === 'tool_use');
   const tagCall = (m: Message) => calls(m).find((c) => c.name === req.tool.name);

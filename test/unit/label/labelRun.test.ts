@@ -16,22 +16,12 @@ import { estimateLabels, labelRun, previewLabels } from '../../../src/server/lab
 import { silentLogger } from '../../../src/server/log';
 import { labelFromPrompt, promptOf, startFakeAnthropic, type FakeAnthropic, type RecordedRequest, type Reply } from '../../support/fakeAnthropic';
 import { modelDir } from '../../support/model';
+import { PII, PLANTS } from '../../support/plantedPii';
 import { SAMPLE_CSV } from '../../support/sample';
 
 const root = mkdtempSync(join(tmpdir(), 'tl-label-'));
 const template = join(root, 'template');
 const KEY = 'sk-ant-test-0123456789abcdef';
-const PII = ['ana.perez@example.com', '4111 1111 1111 1111', 'GB82 WEST 1234 5698 7654 32', '+1 415 555 2671', 'A99887', 'https://shop.example.com/reset?token=s3cr3tT0k3n', 'Maria Gonzalez', 'INV-2024-0042'];
-const PLANTS = [
-  ' my email is ana.perez@example.com',
-  ' card 4111 1111 1111 1111 was charged',
-  ' refund to GB82 WEST 1234 5698 7654 32',
-  ' call me at +1 415 555 2671',
-  ' order #A99887',
-  ' link https://shop.example.com/reset?token=s3cr3tT0k3n',
-  ' my name is Maria Gonzalez',
-  ' see invoice INV-2024-0042',
-];
 
 let fake: FakeAnthropic | null = null;
 afterEach(async () => {

@@ -12,22 +12,12 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { TagRecord } from '../../../src/shared/tag';
 import { promptOf, type RecordedRequest, type Reply } from '../../support/fakeAnthropic';
+import { PLANTS } from '../../support/plantedPii';
 import { SAMPLE_CSV } from '../../support/sample';
 
-export const KEY = 'sk-ant-test-tag-0123456789abcdef';
-
 /** Personal data planted in the texts; none of it may reach a request. */
-export const PII = ['ana.perez@example.com', '4111 1111 1111 1111', 'GB82 WEST 1234 5698 7654 32', '+1 415 555 2671', 'A99887', 'https://shop.example.com/reset?token=s3cr3tT0k3n', 'Maria Gonzalez', 'INV-2024-0042'];
-const PLANTS = [
-  ' my email is ana.perez@example.com',
-  ' card 4111 1111 1111 1111 was charged',
-  ' refund to GB82 WEST 1234 5698 7654 32',
-  ' call me at +1 415 555 2671',
-  ' order #A99887',
-  ' link https://shop.example.com/reset?token=s3cr3tT0k3n',
-  ' my name is Maria Gonzalez',
-  ' see invoice INV-2024-0042',
-];
+export { PII } from '../../support/plantedPii';
+export const KEY = 'sk-ant-test-tag-0123456789abcdef';
 
 export const CATEGORIES = ['ORDER', 'INVOICE', 'DELIVERY', 'REFUND', 'ACCOUNT', 'FEEDBACK', 'PAYMENT', 'SHIPPING_ADDRESS', 'SUBSCRIPTION'];
 /** The multi-label set's labels for each category: some one, some two. */

@@ -1,13 +1,13 @@
 /**
  * What every evaluation picture shares: XML escaping (class names and tickets come from the user's
- * data), one-line clipped names, the page frame and a categorical palette (Tableau 10, the one
+ * data), one-line clipped names (also the run's size chart, run/sizeChart.ts), the page frame and a categorical palette (Tableau 10, the one
  * matplotlib draws with, so the pictures read like the notebooks this grew from).
  */
 export const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 // Control characters are not allowed in XML 1.0 even escaped; a label from a CSV may hold them.
 // eslint-disable-next-line no-control-regex -- matching them is the point
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+export const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
 
 /** A name on one line, at most `max` characters, escaped. */
 export const name = (s: string, max = 32): string => {
