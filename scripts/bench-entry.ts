@@ -1,5 +1,5 @@
 // What the benchmark scripts import from the built engines (bundled to dist/bench.js).
-export { loadEmbedder, defaultModelDir } from '../src/server/embed';
+export { loadEmbedder, defaultModelDir, cacheRoot } from '../src/server/embed';
 export { readCsv } from '../src/server/data/csv';
 export { runClusterPipeline } from '../src/server/cluster/pipeline';
 export { scores } from '../src/server/cluster/metrics';

@@ -57,8 +57,12 @@ function storedRecords(t: StoredVectors): CsvRecord[] {
   return t.texts.map((text, i) => ({ row: Math.max(1, t.rows[i]), line: Math.max(1, t.lines[i]), text, fields: {} }));
 }
 
-/** The vector of each unique text: its first ticket's (identical texts were embedded alike). */
+/**
+ * The vector of each unique text: its first ticket's (identical texts were embedded alike). When every
+ * ticket's text is its own, the store's matrix is used as it is: at a million rows a copy is 1.5 GB.
+ */
 function firstVectors(t: StoredVectors, rowsOf: readonly number[][]): Float32Array {
+  if (rowsOf.length * t.dim === t.vectors.length && rowsOf.every((r, u) => r[0] === u)) return t.vectors;
   const out = new Float32Array(rowsOf.length * t.dim);
   rowsOf.forEach((r, u) => out.set(t.vectors.subarray(r[0] * t.dim, (r[0] + 1) * t.dim), u * t.dim));
   return out;

@@ -2,6 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exactKnn } from '../../../src/server/cluster/knn';
 import type { KnnGraph, UmapOptions } from '../../../src/server/cluster/types';
 import { fuzzySimplicialSet, umapFromKnn, umapLayouts } from '../../../src/server/cluster/umap';
+import { fuzzyUnion } from '../../../src/server/cluster/umap/fuzzy';
+import { breadthFirstOrder, relabelGraph, restoreOrder } from '../../../src/server/cluster/umap/locality';
+import { optimizeLayout } from '../../../src/server/cluster/umap/optimize';
+import { rescaleTo10 } from '../../../src/server/cluster/umap/prepare';
+import { spectralInit } from '../../../src/server/cluster/umap/spectral';
 import { findAB } from '../../../src/server/cluster/umap/curve';
 import { PowTable } from '../../../src/server/cluster/umap/optimize';
 import { Prng } from '../../../src/server/vectors/prng';
@@ -127,6 +132,92 @@ describe('UMAP building blocks', () => {
       const reverse = Array.from(knn.indices.subarray(fifteenth * 15, fifteenth * 15 + 14)).includes(i);
       if (!reverse) expect(w.has(`${i},${fifteenth}`)).toBe(false);
     }
+  });
+});
+
+describe('large layouts: relabelled for locality, negative samples pooled', () => {
+  it('the breadth-first order is a permutation, the relabelled graph has the same weighted edges, and restoreOrder puts rows back', () => {
+    const g = fuzzySimplicialSet(knn, 15);
+    const order = breadthFirstOrder(g);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i));
+    const r = relabelGraph(g, order);
+    const edges = (x: typeof g, name: (i: number) => number) => {
+      const out: string[] = [];
+      for (let e = 0; e < x.heads.length; e++) out.push(`${name(x.heads[e])},${name(x.tails[e])},${x.weights[e]}`);
+      return out.sort();
+    };
+    expect(edges(r, (i) => order[i])).toEqual(edges(g, (i) => i));
+    for (let i = 0; i < N; i++) for (let e = r.rowPtr[i]; e < r.rowPtr[i + 1]; e++) expect(r.heads[e]).toBe(i);
+    // Neighbours come nearer in memory: the mean |head − tail| falls.
+    const spread = (x: typeof g) => x.heads.reduce((s, h, e) => s + Math.abs(h - x.tails[e]), 0) / x.heads.length;
+    expect(spread(r)).toBeLessThan(spread(g) / 2);
+    const layout = Float64Array.from({ length: N * 2 }, (_, k) => order[k >> 1] * 10 + (k & 1));
+    const back = restoreOrder(layout, order, 2);
+    for (let i = 0; i < N; i++) expect([back[i * 2], back[i * 2 + 1]]).toEqual([i * 10, i * 10 + 1]);
+  });
+
+  it('a layout with pooled negative samples keeps blobs apart and neighbourhoods, and is the same for the same seed', () => {
+    const g = fuzzySimplicialSet(knn, 15);
+    const order = breadthFirstOrder(g);
+    const r = relabelGraph(g, order);
+    const { a, b } = findAB(1, 0);
+    const run = () => {
+      const emb = spectralInit(r, 5, 7);
+      rescaleTo10(emb, N, 5);
+      optimizeLayout(r, emb, { dim: 5, nEpochs: 200, a, b, seed: 7, negativePool: 128 });
+      return restoreOrder(emb, order, 5);
+    };
+    const x = run();
+    expect(same(x, run())).toBe(true);
+    expect(blobAgreement(x, 5, data.label)).toBeGreaterThan(0.99);
+    expect(knnPreservation(x, 5, knn)).toBeGreaterThan(0.35);
+    expect(() => optimizeLayout(r, new Float64Array(N * 5), { dim: 5, nEpochs: 1, a, b, seed: 7, negativePool: 100 })).toThrow(/power of two/);
+  });
+});
+
+describe('the fuzzy union', () => {
+  it('is a + b − ab of the strongest i→j and j→i, per pair, from the directed memberships (repeated neighbours and self-entries included)', () => {
+    const n = 400;
+    const k = 9;
+    const stride = 11; // rows wider than the k used, as a kNN graph with more neighbours than nNeighbors − 1
+    const rng = new Prng(7);
+    const indices = new Int32Array(n * stride);
+    const vals = new Float32Array(n * k);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < stride; j++) {
+        const r = rng.next();
+        // a few repeats of the previous neighbour and a few self-entries, which the union must absorb
+        indices[i * stride + j] = j > 0 && r < 0.05 ? indices[i * stride + j - 1] : r < 0.08 ? i : Math.floor(rng.next() * n);
+        if (j < k) vals[i * k + j] = rng.next() < 0.03 ? 0 : rng.next();
+      }
+    // The definition, pair by pair in a Map.
+    const dir = new Map<string, number>();
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < k; j++) {
+        const key = `${i},${indices[i * stride + j]}`;
+        dir.set(key, Math.max(dir.get(key) ?? 0, vals[i * k + j]));
+      }
+    const expected = new Map<string, number>();
+    for (const key of dir.keys()) {
+      const [i, j] = key.split(',').map(Number);
+      if (i === j) continue;
+      const [lo, hi] = [Math.min(i, j), Math.max(i, j)];
+      const a = dir.get(`${lo},${hi}`) ?? 0;
+      const b = dir.get(`${hi},${lo}`) ?? 0;
+      const w = Math.fround(a + b - a * b);
+      if (w > 0) {
+        expected.set(`${i},${j}`, w);
+        expected.set(`${j},${i}`, w);
+      }
+    }
+    const g = fuzzyUnion(n, k, stride, indices, vals);
+    expect(g.heads.length).toBe(expected.size);
+    for (let i = 0; i < n; i++)
+      for (let e = g.rowPtr[i]; e < g.rowPtr[i + 1]; e++) {
+        expect(g.heads[e]).toBe(i);
+        if (e > g.rowPtr[i]) expect(g.tails[e]).toBeGreaterThan(g.tails[e - 1]);
+        expect(g.weights[e]).toBe(expected.get(`${i},${g.tails[e]}`));
+      }
   });
 });
 

@@ -12,6 +12,7 @@ import { runTask } from '../../workers/pool';
 import { umapPrepareTask } from '../../workers/umapPrepare';
 import type { KnnGraph, UmapOptions } from '../types';
 import type { LayoutJob } from './layoutJob';
+import { restoreOrder } from './locality';
 import { optimizeLayout } from './optimize';
 
 export interface LayoutResult {
@@ -67,12 +68,12 @@ export async function umapLayouts(knn: KnnGraph, layouts: UmapOptions[], signal?
   }
   // The shared graph and spectral init, in a cpu-worker thread (inline from sources): pure JS, and the
   // longest stall a cluster job left on the HTTP thread.
-  const { jobs, graphMs, initMs } = await runTask(umapPrepareTask, { knn, layouts }, { signal });
+  const { jobs, graphMs, initMs, order } = await runTask(umapPrepareTask, { knn, layouts }, { signal });
   timer?.('graph', graphMs);
   timer?.('init', initMs);
   if (signal?.aborted) throw cancelled();
   const script = workerScript();
   const results = script ? await Promise.all(jobs.map((j) => runInWorker(script, j, signal))) : jobs.map((j) => runLayoutJob(j, signal));
   results.forEach((r, i) => timer?.(`optimize ${layouts[i].nComponents}-d`, r.ms));
-  return results.map((r) => Float32Array.from(r.layout));
+  return results.map((r, i) => (order ? restoreOrder(r.layout, order, layouts[i].nComponents) : Float32Array.from(r.layout)));
 }

@@ -24,7 +24,19 @@ export interface OptimizeOptions {
   initialAlpha?: number;
   signal?: AbortSignal;
   onProgress?: (epoch: number, nEpochs: number) => void;
+  /**
+   * Negative samples from a pool of this many random points (a power of two), copied from the layout
+   * and drawn again after every NEGATIVE_POOL_REUSE × size samples, instead of straight from the whole
+   * layout. Each sample is still a uniformly random point; its position is at most one refill old (a
+   * small fraction of an epoch). Past cache size the pool keeps the repulsions' reads in cache: the
+   * attractions read graph neighbours, which locality.ts puts near each other. 0 or absent: umap-learn's
+   * sampling, bit for bit as before.
+   */
+  negativePool?: number;
 }
+
+/** How many negative samples, per pooled point, before the pool is drawn again. */
+export const NEGATIVE_POOL_REUSE = 8;
 
 /**
  * x^p for x > 0 by table: 2^(e·p) per binary exponent e times (1+m)^p interpolated linearly over the
@@ -66,9 +78,10 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
   let wmax = 0;
   for (let e = 0; e < g.weights.length; e++) wmax = Math.max(wmax, g.weights[e]);
   // Edges too weak to be sampled even once are dropped, as umap-learn does.
-  const keep: number[] = [];
-  for (let e = 0; e < g.weights.length; e++) if (g.weights[e] >= wmax / nEpochs) keep.push(e);
-  const m = keep.length;
+  let m = 0;
+  for (let e = 0; e < g.weights.length; e++) if (g.weights[e] >= wmax / nEpochs) m++;
+  const keep = new Int32Array(m);
+  for (let e = 0, p = 0; e < g.weights.length; e++) if (g.weights[e] >= wmax / nEpochs) keep[p++] = e;
   const heads = new Int32Array(m);
   const tails = new Int32Array(m);
   const eps = new Float64Array(m);
@@ -92,6 +105,15 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
   const nScale = n / 4294967296;
   const twoAB = 2 * a * b;
   const twoGB = 2 * gamma * b;
+  const poolSize = o.negativePool ?? 0;
+  if (poolSize && (poolSize & (poolSize - 1)) !== 0) throw new Error(`negativePool must be a power of two, got ${poolSize}`);
+  const pool = new Float64Array(poolSize * dim);
+  const poolPoint = new Int32Array(poolSize);
+  const poolShift = 32 - Math.log2(Math.max(1, poolSize));
+  // Its own stream, so that the sampling without a pool stays bit for bit as before; a module function,
+  // not a closure, so that no variable of the hot loop moves into a context.
+  const poolRng = new Prng(o.seed ^ 0x6e6567);
+  let poolLeft = 0;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     if (o.signal?.aborted) throw new TicketLensError('job_cancelled', 'UMAP was cancelled.');
     const alpha = alpha0 * (1 - epoch / nEpochs);
@@ -120,6 +142,34 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
       nextSample[p] += eps[p];
 
       const nNeg = Math.floor((epoch - nextNeg[p]) / epsNeg[p]);
+      if (poolSize) {
+        for (let s = 0; s < nNeg; s++) {
+          if (poolLeft-- <= 0) {
+            refillPool(pool, poolPoint, embedding, n, dim, poolRng);
+            poolLeft = poolSize * NEGATIVE_POOL_REUSE - 1;
+          }
+          rs ^= rs << 13;
+          rs ^= rs >>> 17;
+          rs ^= rs << 5;
+          const slot = (rs >>> 0) >>> poolShift;
+          if (poolPoint[slot] === head) continue;
+          const q = slot * dim;
+          let dn = 0;
+          for (let d = 0; d < dim; d++) {
+            const x = embedding[j + d] - pool[q + d];
+            dn += x * x;
+          }
+          if (dn <= 0) continue;
+          const coeff = (twoGB * alpha) / ((0.001 + dn) * (a * powB.pow(dn) + 1));
+          const lim = 4 * alpha;
+          for (let d = 0; d < dim; d++) {
+            const g = coeff * (embedding[j + d] - pool[q + d]);
+            embedding[j + d] += g > lim ? lim : g < -lim ? -lim : g;
+          }
+        }
+        nextNeg[p] += nNeg * epsNeg[p];
+        continue;
+      }
       for (let s = 0; s < nNeg; s++) {
         rs ^= rs << 13;
         rs ^= rs >>> 17;
@@ -143,5 +193,14 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
       nextNeg[p] += nNeg * epsNeg[p];
     }
     if (o.onProgress && (epoch % 10 === 9 || epoch === nEpochs - 1)) o.onProgress(epoch + 1, nEpochs);
+  }
+}
+
+/** Draws the negative-sample pool again: poolPoint.length random points and their current positions. */
+function refillPool(pool: Float64Array, poolPoint: Int32Array, embedding: Float64Array, n: number, dim: number, rng: Prng): void {
+  for (let s = 0; s < poolPoint.length; s++) {
+    const kk = Math.min(n - 1, Math.floor(rng.next() * n));
+    poolPoint[s] = kk;
+    for (let d = 0; d < dim; d++) pool[s * dim + d] = embedding[kk * dim + d];
   }
 }
