@@ -36,7 +36,7 @@ export interface OptimizeOptions {
 }
 
 /** How many negative samples, per pooled point, before the pool is drawn again. */
-export const NEGATIVE_POOL_REUSE = 8;
+export const NEGATIVE_POOL_REUSE = 32;
 
 /**
  * x^p for x > 0 by table: 2^(e·p) per binary exponent e times (1+m)^p interpolated linearly over the
