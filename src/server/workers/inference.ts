@@ -52,7 +52,7 @@ const moved = (...arrays: ArrayBufferView[]): ArrayBuffer[] => [...new Set(array
 
 /** The models and the TopK session of one thread. Loads are counted: two lanes sharing one inline handler load a model once. */
 export class InferenceHandler {
-  private readonly engines = new Map<string, { engine: Promise<EmbeddingEngine>; refs: number }>();
+  private readonly engines = new Map<string, { engine: Promise<EmbeddingEngine>; refs: number; device: EngineSpec['device'] }>();
   private readonly topk: TopKRunner;
 
   constructor(threads: number) {
@@ -71,7 +71,7 @@ export class InferenceHandler {
         let e = this.engines.get(req.engine);
         if (e) e.refs++;
         else {
-          e = { engine: EmbeddingEngine.load(req.spec), refs: 1 };
+          e = { engine: EmbeddingEngine.load(req.spec), refs: 1, device: req.spec.device };
           this.engines.set(req.engine, e);
           e.engine.catch(() => this.engines.delete(req.engine));
         }
@@ -98,7 +98,9 @@ export class InferenceHandler {
         return { value: v, transfer: moved(v) };
       }
       case 'topk': {
-        const b = await this.topk.run(req);
+        // The exact kNN on the device the embeddings were made on: CUDA when a model here runs there.
+        const device = [...this.engines.values()].some((e) => e.device === 'cuda') ? 'cuda' : 'cpu';
+        const b = await this.topk.run(req, device);
         return { value: b, transfer: moved(b.values, b.indices) };
       }
     }

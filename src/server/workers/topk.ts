@@ -3,10 +3,14 @@
  * the k best per query) and one block run through it. The base matrix arrives in shared memory (free
  * to send with every request), but onnxruntime-node refuses a tensor over a SharedArrayBuffer
  * ("Invalid argument"), so each thread copies a base once into its own memory and keeps the last few.
+ * On a thread whose embedding model runs on CUDA the graph runs there too (CPU for what CUDA lacks),
+ * so a job embedded on the GPU searches its neighbours on it (not measured here: no GPU on the
+ * project's machines).
  */
 import * as ort from 'onnxruntime-node';
 import { buildModel, FLOAT, INT64 } from '../vectors/onnxGraph';
 import { NO_SPINNING } from '../embed/engine';
+import type { ActiveDevice } from '../../shared/api';
 
 /** One block of queries against a base: Q (rows × dim), XT (dim × n, shared), keep k. */
 export interface TopKRequest {
@@ -31,11 +35,19 @@ const KEEP_BASES = 3;
 
 export class TopKRunner {
   private session: Promise<ort.InferenceSession> | null = null;
+  private sessionDevice: ActiveDevice = 'cpu';
   private readonly bases = new Map<string, ort.Tensor>();
 
   constructor(private readonly threads: number) {}
 
-  private getSession(): Promise<ort.InferenceSession> {
+  private getSession(device: ActiveDevice): Promise<ort.InferenceSession> {
+    if (this.session && this.sessionDevice !== device) {
+      const old = this.session;
+      this.session = null;
+      this.bases.clear();
+      void old.then((s) => s.release()).catch(() => undefined);
+    }
+    this.sessionDevice = device;
     this.session ??= ort.InferenceSession.create(
       buildModel(
         [
@@ -52,7 +64,7 @@ export class TopKRunner {
           { name: 'I', elemType: INT64, dims: ['q', 'k'] },
         ],
       ),
-      { intraOpNumThreads: this.threads, graphOptimizationLevel: 'all', extra: NO_SPINNING },
+      { executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'], intraOpNumThreads: this.threads, graphOptimizationLevel: 'all', extra: NO_SPINNING },
     );
     return this.session;
   }
@@ -69,8 +81,9 @@ export class TopKRunner {
     return t;
   }
 
-  async run(r: TopKRequest): Promise<TopKBlock> {
-    const session = await this.getSession();
+  /** `device`: where this thread's embedding model runs ('cpu' when none is loaded). */
+  async run(r: TopKRequest, device: ActiveDevice = 'cpu'): Promise<TopKBlock> {
+    const session = await this.getSession(device);
     const out = await session.run({
       Q: new ort.Tensor('float32', r.q, [r.rows, r.dim]),
       XT: this.base(r),
