@@ -107,6 +107,8 @@ async function parent() {
     const c = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', String(n), work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
     if (c.status !== 0) throw new Error(`ours at ${n} rows failed (exit ${c.status}, signal ${c.signal})`);
     ours.push(JSON.parse(c.stdout.trim().split('\n').pop()));
+    // printed at once, so a reference that runs for very long (or is stopped) cannot take them with it
+    process.stderr.write(`  ${JSON.stringify(ours[ours.length - 1])}\n`);
   }
 
   // ---- the reference on the same vectors
