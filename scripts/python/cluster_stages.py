@@ -1,0 +1,38 @@
+"""The reference pipeline's stages after embedding, shared by bench_cluster.py and
+bench_cluster_vectors.py: umap-learn (5-d for clustering, 2-d for the map) → hdbscan → c-TF-IDF keywords
+(CountVectorizer 1–2-grams, English stop words, BERTopic's class-based TF-IDF), timed stage by stage
+into out["stages"]. Returns the HDBSCAN labels."""
+import time
+
+import numpy as np
+
+
+def run_stages(emb, texts, mcs, ms, seed, out):
+    import umap, hdbscan
+    from sklearn.feature_extraction.text import CountVectorizer
+    t = time.perf_counter()
+    l5 = umap.UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed).fit_transform(emb)
+    out["stages"]["umap5"] = time.perf_counter() - t
+    t = time.perf_counter()
+    umap.UMAP(n_neighbors=15, n_components=2, min_dist=0.1, metric="cosine", random_state=seed).fit_transform(emb)
+    out["stages"]["umap2"] = time.perf_counter() - t
+    t = time.perf_counter()
+    labels = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=ms).fit_predict(l5)
+    out["stages"]["hdbscan"] = time.perf_counter() - t
+    t = time.perf_counter()
+    docs = {}
+    for txt, lab in zip(texts, labels):
+        docs.setdefault(lab, []).append(txt)
+    keys = sorted(docs)
+    cv = CountVectorizer(ngram_range=(1, 2), stop_words="english")
+    X = cv.fit_transform([" ".join(docs[k]) for k in keys]).astype(float)
+    tf = X.multiply(1 / np.maximum(X.sum(axis=1), 1))
+    avg = X.sum(axis=1).mean()
+    idf = np.log(1 + avg / np.asarray(X.sum(axis=0)).ravel())
+    w = tf.multiply(idf).tocsr()
+    vocab = np.array(cv.get_feature_names_out())
+    _keywords = {int(k): list(vocab[np.argsort(-w[i].toarray().ravel())[:10]]) for i, k in enumerate(keys)}
+    out["stages"]["keywords"] = time.perf_counter() - t
+    out["clusters"] = int(labels.max() + 1)
+    out["noise"] = float((labels < 0).mean())
+    return labels
