@@ -142,51 +142,36 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
       nextSample[p] += eps[p];
 
       const nNeg = Math.floor((epoch - nextNeg[p]) / epsNeg[p]);
-      if (poolSize) {
-        for (let s = 0; s < nNeg; s++) {
-          if (poolLeft-- <= 0) {
-            refillPool(pool, poolPoint, embedding, n, dim, poolRng);
-            poolLeft = poolSize * NEGATIVE_POOL_REUSE - 1;
-          }
-          rs ^= rs << 13;
-          rs ^= rs >>> 17;
-          rs ^= rs << 5;
-          const slot = (rs >>> 0) >>> poolShift;
-          if (poolPoint[slot] === head) continue;
-          const q = slot * dim;
-          let dn = 0;
-          for (let d = 0; d < dim; d++) {
-            const x = embedding[j + d] - pool[q + d];
-            dn += x * x;
-          }
-          if (dn <= 0) continue;
-          const coeff = (twoGB * alpha) / ((0.001 + dn) * (a * powB.pow(dn) + 1));
-          const lim = 4 * alpha;
-          for (let d = 0; d < dim; d++) {
-            const g = coeff * (embedding[j + d] - pool[q + d]);
-            embedding[j + d] += g > lim ? lim : g < -lim ? -lim : g;
-          }
-        }
-        nextNeg[p] += nNeg * epsNeg[p];
-        continue;
-      }
+      // Negative samples straight from the layout (umap-learn's), or from the pool past cache size.
+      const src = poolSize ? pool : embedding;
       for (let s = 0; s < nNeg; s++) {
+        if (poolSize && poolLeft-- <= 0) {
+          refillPool(pool, poolPoint, embedding, n, dim, poolRng);
+          poolLeft = poolSize * NEGATIVE_POOL_REUSE - 1;
+        }
         rs ^= rs << 13;
         rs ^= rs >>> 17;
         rs ^= rs << 5;
-        const kk = ((rs >>> 0) * nScale) | 0; // multiply-shift: an integer division costs more
-        if (kk === head) continue;
-        const q = kk * dim;
+        let q: number;
+        if (poolSize) {
+          const slot = (rs >>> 0) >>> poolShift;
+          if (poolPoint[slot] === head) continue;
+          q = slot * dim;
+        } else {
+          const kk = ((rs >>> 0) * nScale) | 0; // multiply-shift: an integer division costs more
+          if (kk === head) continue;
+          q = kk * dim;
+        }
         let dn = 0;
         for (let d = 0; d < dim; d++) {
-          const x = embedding[j + d] - embedding[q + d];
+          const x = embedding[j + d] - src[q + d];
           dn += x * x;
         }
         if (dn <= 0) continue;
         const coeff = (twoGB * alpha) / ((0.001 + dn) * (a * powB.pow(dn) + 1));
         const lim = 4 * alpha;
         for (let d = 0; d < dim; d++) {
-          const g = coeff * (embedding[j + d] - embedding[q + d]);
+          const g = coeff * (embedding[j + d] - src[q + d]);
           embedding[j + d] += g > lim ? lim : g < -lim ? -lim : g;
         }
       }
