@@ -46,6 +46,28 @@ function sandbox(name) {
   return { base, dirs, env };
 }
 
+/** Resolves once code-server logs that its HTTP server listens; rejects if it exits first or takes 3 minutes. */
+function listening(server, log, port) {
+  return new Promise((res, rej) => {
+    const ready = () => log().includes(`HTTP server listening on http://127.0.0.1:${port}`);
+    const timer = setTimeout(() => finish(new Error(`code-server did not listen on 127.0.0.1:${port} within 3 minutes`)), 3 * 60 * 1000);
+    const check = () => ready() && finish();
+    const exited = (c) => finish(new Error(`code-server exited (${c}) before listening on 127.0.0.1:${port}`));
+    function finish(err) {
+      clearTimeout(timer);
+      server.stdout.off('data', check);
+      server.stderr.off('data', check);
+      server.off('exit', exited);
+      if (err) rej(err);
+      else res();
+    }
+    server.stdout.on('data', check);
+    server.stderr.on('data', check);
+    server.once('exit', exited);
+    check();
+  });
+}
+
 async function withCodeServer(box, fn) {
   const port = await freePort();
   const server = spawn(
@@ -66,6 +88,9 @@ async function withCodeServer(box, fn) {
   process.on('exit', stop);
   let code = 1;
   try {
+    // Chromium must not open the workbench before code-server listens: on a loaded machine code-server
+    // has taken longer to start than Chromium, and the page load was refused.
+    await listening(server, () => log, port);
     code = await fn(port);
   } finally {
     stop();
