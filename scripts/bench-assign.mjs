@@ -12,7 +12,8 @@
 //      re-run agrees with run A at all.
 //   5. a topic never seen: run A without one intent (newsletter_subscription); its held-out and unseen
 //      tickets are assigned with the rest of the held-out rows: how many come out `new`/`noise`.
-// TICKET_LENS_BENCH_DATA overrides the data file; BENCH_ASSIGN_SKIP_UNSEEN=1 skips step 5.
+// TICKET_LENS_BENCH_DATA overrides the data file; BENCH_ASSIGN_SKIP_UNSEEN=1 skips step 5; BENCH_ASSIGN_PARAMS
+// (JSON, e.g. '{"minSamples":15}') overrides the cluster parameters of every run.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,7 @@ const cluster = async (name, csv, params) => {
 const pathsOf = async (dir) => (await B.readAssignments(dir)).map((a) => a.cluster);
 
 process.stderr.write(`bench-assign: ${rows.length} rows of ${data}; held out ${heldIdx.length} (every 10th row); work folder ${work}\n`);
-const defaults = B.ClusterParams.parse({});
+const defaults = B.ClusterParams.parse(JSON.parse(process.env.BENCH_ASSIGN_PARAMS || '{}'));
 const runA = await cluster('run-A', writeCsv('fit.csv', fitIdx.map((i) => rows[i])), defaults);
 const allCsv = writeCsv('all.csv', rows);
 const rerunAuto = await cluster('rerun-default', allCsv, defaults);

@@ -104,6 +104,35 @@ describe.each(['blobs-5d', 'blobs-2d', 'bitext-umap'])('HDBSCAN parity with scik
   });
 });
 
+// The Borůvka rounds after the first reuse each point's nearest point in another component, and skip
+// points whose lower bound cannot win: on points with many equal distances (a grid with blobs) and
+// many rounds, the tree must still weigh what Prim's does.
+describe('the Borůvka MST on tied distances over many rounds', () => {
+  it('weighs what Prim\'s does, edge for edge, at several min_samples', () => {
+    let s = 7;
+    const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const n = 4000;
+    const dim = 5;
+    const X = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) {
+      const centre = i % 3 === 0 ? -1 : i % 8; // a third uniform noise, the rest eight blobs
+      for (let d = 0; d < dim; d++) {
+        const v = centre < 0 ? rand() * 20 : centre * 2 + (d % 2) + rand() * 1.5;
+        X[i * dim + d] = Math.round(v * 4) / 4; // on a grid: many equal distances
+      }
+    }
+    for (const ms of [1, 5, 15]) {
+      const prim = buildMst(X, n, dim, ms, 'prim');
+      const boruvka = buildMst(X, n, dim, ms, 'boruvka');
+      expect(boruvka.weight.length).toBe(n - 1);
+      for (let e = 0; e < n - 1; e++) expect(boruvka.weight[e]).toBeCloseTo(prim.weight[e], 12);
+      const seen = new Set<number>();
+      for (let e = 0; e < n - 1; e++) seen.add(boruvka.from[e]).add(boruvka.to[e]);
+      expect(seen.size).toBe(n); // spanning: every point is on an edge
+    }
+  });
+});
+
 describe('HDBSCAN edge cases', () => {
   it('fewer points than the minimum cluster size are all noise', () => {
     const X = Float32Array.from({ length: 8 * 2 }, (_, i) => i % 7);
