@@ -44,14 +44,26 @@ async function child(n, dir) {
   const params = ClusterParams.parse({ depth: 1, minClusterSize: mcsFor(n), minSamples: MS, seed: SEED });
   const t0 = performance.now();
   let last = '';
+  // Peak RSS per stage, sampled: the main thread mostly waits on worker threads, whose memory RSS counts.
+  const rssByStage = {};
+  const mb = () => Math.round(process.memoryUsage.rss() / 2 ** 20);
+  const sample = () => (rssByStage[last || 'start'] = Math.max(rssByStage[last || 'start'] ?? 0, mb()));
+  const sampler = setInterval(sample, 200);
   const r = await runClusterPipeline({ csvPath, textColumn: 'text', labelColumn: null, outDir, params, stored: { tickets, title: `scale ${n}`, source: {} } }, {
     embedder,
     log: silentLogger,
-    // each stage as it starts, on stderr, with the seconds since the pipeline began
+    // each stage as it starts, on stderr, with the seconds since the pipeline began and the peak RSS of the one before
     progress: ({ stage }) => {
-      if (stage !== last) process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s  ${(last = stage)}\n`);
+      if (stage === last) return;
+      sample();
+      const before = last ? `  (peak RSS ${rssByStage[last]} MB)` : '';
+      process.stderr.write(`${before}\n  ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s  ${(last = stage)}`);
+      sample();
     },
   });
+  sample();
+  clearInterval(sampler);
+  process.stderr.write(`  (peak RSS ${rssByStage[last]} MB)\n`);
   const wall = (performance.now() - t0) / 1000;
   const rss = process.resourceUsage().maxRSS / 1024;
   await embedder.dispose();
@@ -65,7 +77,7 @@ async function child(n, dir) {
   }
   const s = scores(truth, pred);
   rmSync(outDir, { recursive: true, force: true });
-  console.log(JSON.stringify({ n, mcs: mcsFor(n), timings: r.timings, wall, rss, clusters: r.topClusters, noise: r.noiseFraction, ari: s.ari, nmi: s.nmi }));
+  console.log(JSON.stringify({ n, mcs: mcsFor(n), timings: r.timings, wall, rss, rssByStage, clusters: r.topClusters, noise: r.noiseFraction, ari: s.ari, nmi: s.nmi }));
 }
 
 async function parent() {

@@ -6,7 +6,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { TicketLensError } from '../../shared/api';
-import { BLOCK, matmulTopKSession, transpose } from '../vectors/matmulTopK';
+import { blockRows, matmulTopKSession, transpose } from '../vectors/matmulTopK';
 
 /** Row-major n × dim unit vectors, transposed once for the graph. */
 export interface SearchBase {
@@ -35,9 +35,10 @@ export async function topK(queries: Float32Array, nq: number, base: SearchBase, 
   const session = await matmulTopKSession();
   const XT = new ort.Tensor('float32', base.xt, [base.dim, base.n]);
   const K = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
-  for (let start = 0; start < nq; start += BLOCK) {
+  const block = blockRows(base.n);
+  for (let start = 0; start < nq; start += block) {
     if (signal?.aborted) throw new TicketLensError('job_cancelled', 'Assigning was cancelled.');
-    const rows = Math.min(BLOCK, nq - start);
+    const rows = Math.min(block, nq - start);
     const Q = new ort.Tensor('float32', queries.subarray(start * base.dim, (start + rows) * base.dim), [rows, base.dim]);
     const out = await session.run({ Q, XT, K }, { signal });
     const V = out.V.data as Float32Array;

@@ -14,7 +14,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { TicketLensError } from '../../shared/api';
-import { BLOCK, matmulTopKSession, transpose } from '../vectors/matmulTopK';
+import { blockRows, matmulTopKSession, transpose } from '../vectors/matmulTopK';
 import { runTask } from '../workers/pool';
 import { buffers } from '../workers/task';
 import { rowMatrix } from '../vectors/rowDot';
@@ -78,9 +78,10 @@ export async function exactKnn(vectors: Float32Array, n: number, dim: number, k:
   // One extra: the point itself is (almost always) its own best match.
   const take = Math.min(kk + 1, n);
   const K = new ort.Tensor('int64', BigInt64Array.from([BigInt(take)]), [1]);
-  for (let start = 0; start < n; start += BLOCK) {
+  const block = blockRows(n);
+  for (let start = 0; start < n; start += block) {
     if (opts.signal?.aborted) throw new TicketLensError('job_cancelled', 'kNN was cancelled.');
-    const rows = Math.min(BLOCK, n - start);
+    const rows = Math.min(block, n - start);
     const Q = new ort.Tensor('float32', vectors.subarray(start * dim, (start + rows) * dim), [rows, dim]);
     // The signal drops the block from the lane at once: a cancel never waits for the one in flight.
     const out = await session.run({ Q, XT, K }, { signal: opts.signal });

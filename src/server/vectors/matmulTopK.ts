@@ -13,10 +13,23 @@
  */
 import * as ort from 'onnxruntime-node';
 import { inferenceLane, type Lane } from '../workers/inferenceLane';
-import { toShared } from '../workers/task';
+import { sharedFloat32, toShared } from '../workers/task';
 
-/** Query rows per kNN call: bounds the scores block (BLOCK × n floats) whatever n is. */
+/** Query rows per kNN call at most. */
 export const BLOCK = 1024;
+
+/**
+ * Floats in one call's scores block (rows × n), at most: 256 MB. With 1,024 rows against a million
+ * members the block was 4 GB, and it set the peak memory of a 1M-row run (its assign calibration:
+ * 11.8 GB, against 2 GB for the cluster stages at 250k). 64 rows still give MLAS 64 multiply-adds per
+ * base value read, so the call stays compute-bound.
+ */
+const SCORES_BUDGET = 2 ** 26;
+
+/** Query rows per call against a base of n vectors: BLOCK, fewer where BLOCK × n would pass SCORES_BUDGET. */
+export function blockRows(n: number): number {
+  return Math.max(1, Math.min(BLOCK, Math.floor(SCORES_BUDGET / Math.max(1, n))));
+}
 
 /** Query rows per request on the interactive lane: ~256 × 5,000 × 384 multiply-adds, a few ms. */
 const INTERACTIVE_BLOCK = 256;
@@ -59,9 +72,12 @@ export function matmulTopKSession(): Promise<MatMulTopK> {
   return Promise.resolve(background);
 }
 
-/** Row-major n × dim → dim × n, the layout the graph's right-hand side wants. */
+/**
+ * Row-major n × dim → dim × n, the layout the graph's right-hand side wants; in shared memory, where
+ * the inference thread reads it (a copy there was another n × dim floats: 1.5 GB at 1M).
+ */
 export function transpose(vectors: Float32Array, n: number, dim: number): Float32Array {
-  const xt = new Float32Array(dim * n);
+  const xt = sharedFloat32(dim * n);
   for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) xt[d * n + i] = vectors[i * dim + d];
   return xt;
 }

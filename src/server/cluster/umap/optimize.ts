@@ -77,25 +77,19 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
 
   let wmax = 0;
   for (let e = 0; e < g.weights.length; e++) wmax = Math.max(wmax, g.weights[e]);
-  // Edges too weak to be sampled even once are dropped, as umap-learn does.
-  let m = 0;
-  for (let e = 0; e < g.weights.length; e++) if (g.weights[e] >= wmax / nEpochs) m++;
-  const keep = new Int32Array(m);
-  for (let e = 0, p = 0; e < g.weights.length; e++) if (g.weights[e] >= wmax / nEpochs) keep[p++] = e;
-  const heads = new Int32Array(m);
-  const tails = new Int32Array(m);
-  const eps = new Float64Array(m);
-  const epsNeg = new Float64Array(m);
+  // The graph's own arrays, read in place: per edge only its two sampling clocks are kept (16 bytes,
+  // where copies of the ends and both periods made it 44: ~0.6 GB per layout at 1M points). An edge
+  // too weak to be sampled even once never comes up (umap-learn drops it); its period is recomputed
+  // when it fires, the same division as before, so layouts are bit for bit what they were.
+  const { heads, tails, weights } = g;
+  const m = weights.length;
   const nextSample = new Float64Array(m);
   const nextNeg = new Float64Array(m);
   for (let p = 0; p < m; p++) {
-    const e = keep[p];
-    heads[p] = g.heads[e];
-    tails[p] = g.tails[e];
-    eps[p] = wmax / g.weights[e];
-    epsNeg[p] = eps[p] / negRate;
-    nextSample[p] = eps[p];
-    nextNeg[p] = epsNeg[p];
+    if (weights[p] >= wmax / nEpochs) {
+      nextSample[p] = wmax / weights[p];
+      nextNeg[p] = wmax / weights[p] / negRate;
+    } else nextSample[p] = Infinity;
   }
 
   // xorshift32 inlined in the hot loop (a method call per negative sample cost ~15% of the time).
@@ -139,9 +133,11 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
           embedding[k + d] -= g;
         }
       }
-      nextSample[p] += eps[p];
+      const eps = wmax / weights[p];
+      const epsNeg = eps / negRate;
+      nextSample[p] += eps;
 
-      const nNeg = Math.floor((epoch - nextNeg[p]) / epsNeg[p]);
+      const nNeg = Math.floor((epoch - nextNeg[p]) / epsNeg);
       // Negative samples straight from the layout (umap-learn's), or from the pool past cache size.
       const src = poolSize ? pool : embedding;
       for (let s = 0; s < nNeg; s++) {
@@ -175,7 +171,7 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
           embedding[j + d] += g > lim ? lim : g < -lim ? -lim : g;
         }
       }
-      nextNeg[p] += nNeg * epsNeg[p];
+      nextNeg[p] += nNeg * epsNeg;
     }
     if (o.onProgress && (epoch % 10 === 9 || epoch === nEpochs - 1)) o.onProgress(epoch + 1, nEpochs);
   }
