@@ -116,41 +116,60 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
       const head = heads[p];
       const j = head * dim;
       const k = tails[p] * dim;
-      let d2 = 0;
-      for (let d = 0; d < dim; d++) {
-        const x = embedding[j + d] - embedding[k + d];
-        d2 += x * x;
-      }
-      if (d2 > 0) {
-        const pw = powBm1.pow(d2);
-        const coeff = ((-twoAB * pw) / (a * pw * d2 + 1)) * alpha;
-        const lim = 4 * alpha;
-        for (let d = 0; d < dim; d++) {
-          // clip(coeff·diff, ±4)·alpha, with alpha folded in
-          let g = coeff * (embedding[j + d] - embedding[k + d]);
-          g = g > lim ? lim : g < -lim ? -lim : g;
-          embedding[j + d] += g;
-          embedding[k + d] -= g;
-        }
-      }
       const eps = wmax / weights[p];
       const epsNeg = eps / negRate;
-      nextSample[p] += eps;
-
-      const nNeg = Math.floor((epoch - nextNeg[p]) / epsNeg);
-      // Negative samples straight from the layout (umap-learn's), or from the pool past cache size.
-      const src = poolSize ? pool : embedding;
       if (dim === 5) {
-        // The 5-d layout, the longer of the two: the head's coordinates stay in locals across its
-        // negative samples (the pool, or points other than the head, are all they read), written back
-        // before a refill reads the layout. Same arithmetic in the same order, so bit-identical to the
-        // loop below; 250k points, 20 epochs: 7.3–8.5 s against 9.7–10.3 s (docs/measurements/umap.md).
+        // The 5-d layout, the longer of the two, with the head's coordinates in locals for the whole
+        // edge: its attraction (the tail's written back at once) and its negative samples (the pool, or
+        // points other than the head, are all they read), written back before a refill reads the
+        // layout. Same arithmetic in the same order as the loops below, so bit-identical to them
+        // (docs/measurements/umap.md).
         let h0 = embedding[j];
         let h1 = embedding[j + 1];
         let h2 = embedding[j + 2];
         let h3 = embedding[j + 3];
         let h4 = embedding[j + 4];
         const lim = 4 * alpha;
+        {
+          const x0 = h0 - embedding[k];
+          const x1 = h1 - embedding[k + 1];
+          const x2 = h2 - embedding[k + 2];
+          const x3 = h3 - embedding[k + 3];
+          const x4 = h4 - embedding[k + 4];
+          let d2 = 0;
+          d2 += x0 * x0;
+          d2 += x1 * x1;
+          d2 += x2 * x2;
+          d2 += x3 * x3;
+          d2 += x4 * x4;
+          if (d2 > 0) {
+            const pw = powBm1.pow(d2);
+            const coeff = ((-twoAB * pw) / (a * pw * d2 + 1)) * alpha;
+            let g = coeff * x0;
+            g = g > lim ? lim : g < -lim ? -lim : g;
+            h0 += g;
+            embedding[k] -= g;
+            g = coeff * x1;
+            g = g > lim ? lim : g < -lim ? -lim : g;
+            h1 += g;
+            embedding[k + 1] -= g;
+            g = coeff * x2;
+            g = g > lim ? lim : g < -lim ? -lim : g;
+            h2 += g;
+            embedding[k + 2] -= g;
+            g = coeff * x3;
+            g = g > lim ? lim : g < -lim ? -lim : g;
+            h3 += g;
+            embedding[k + 3] -= g;
+            g = coeff * x4;
+            g = g > lim ? lim : g < -lim ? -lim : g;
+            h4 += g;
+            embedding[k + 4] -= g;
+          }
+        }
+        nextSample[p] += eps;
+        const nNeg = Math.floor((epoch - nextNeg[p]) / epsNeg);
+        const src = poolSize ? pool : embedding;
         for (let s = 0; s < nNeg; s++) {
           if (poolSize && poolLeft-- <= 0) {
             embedding[j] = h0;
@@ -206,6 +225,28 @@ export function optimizeLayout(g: FuzzyGraph, embedding: Float64Array, o: Optimi
         nextNeg[p] += nNeg * epsNeg;
         continue;
       }
+      let d2 = 0;
+      for (let d = 0; d < dim; d++) {
+        const x = embedding[j + d] - embedding[k + d];
+        d2 += x * x;
+      }
+      if (d2 > 0) {
+        const pw = powBm1.pow(d2);
+        const coeff = ((-twoAB * pw) / (a * pw * d2 + 1)) * alpha;
+        const lim = 4 * alpha;
+        for (let d = 0; d < dim; d++) {
+          // clip(coeff·diff, ±4)·alpha, with alpha folded in
+          let g = coeff * (embedding[j + d] - embedding[k + d]);
+          g = g > lim ? lim : g < -lim ? -lim : g;
+          embedding[j + d] += g;
+          embedding[k + d] -= g;
+        }
+      }
+      nextSample[p] += eps;
+
+      const nNeg = Math.floor((epoch - nextNeg[p]) / epsNeg);
+      // Negative samples straight from the layout (umap-learn's), or from the pool past cache size.
+      const src = poolSize ? pool : embedding;
       for (let s = 0; s < nNeg; s++) {
         if (poolSize && poolLeft-- <= 0) {
           refillPool(pool, poolPoint, embedding, n, dim, poolRng);
