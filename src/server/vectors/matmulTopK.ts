@@ -74,7 +74,9 @@ export function matmulTopKSession(): Promise<MatMulTopK> {
 
 /**
  * Row-major n × dim → dim × n, the layout the graph's right-hand side wants; in shared memory, where
- * the inference thread reads it (a copy there was another n × dim floats: 1.5 GB at 1M).
+ * the inference thread reads it (a copy there was another n × dim floats: 1.5 GB at 1M). That thread
+ * still keeps a plain copy (onnxruntime-node refuses shared tensors: workers/topk.ts), and so does an
+ * inline lane (tests from sources), which before used the plain array as it was.
  */
 export function transpose(vectors: Float32Array, n: number, dim: number): Float32Array {
   const xt = sharedFloat32(dim * n);
