@@ -9,3 +9,6 @@ export { silentLogger, createLogger } from '../src/server/log';
 export { openStore } from '../src/server/store';
 export { KNN_SQL, KNN_OVERSAMPLE } from '../src/server/store/vectors';
 export { assignStore } from '../src/server/assign/assignStore';
+// scripts/bench-knn.mjs and tuning harnesses: the approximate graph through the worker pool, as the pipeline builds it.
+export { approximateKnn } from '../src/server/cluster/knn';
+export { graphRecall } from '../src/server/cluster/knn/recall';

@@ -1,5 +1,5 @@
 // `npm run bench:knn`: the cluster engine's kNN graph, exact (ONNX MatMul + TopK, 2 threads) against
-// approximate (NN-descent, one thread, as in its worker), on real MiniLM vectors, in the same run:
+// approximate (NN-descent, on every core, as in the server), on real MiniLM vectors, in the same run:
 // time of each, the ratio, and recall@15 of the approximate graph against the exact one over every point.
 // Vectors: the unique texts of ../shared/data/bitext.csv, and the ~100k set of `npm run bench:cluster`
 // (Bitext repeated with light text perturbations, so texts stay unique), embedded with our model
@@ -28,8 +28,10 @@ const params = process.env.BENCH_KNN_PARAMS ? JSON.parse(process.env.BENCH_KNN_P
 
 execFileSync(process.execPath, [join(root, 'scripts', 'models.mjs')], { stdio: 'inherit' });
 
-// ---- the engine, bundled from sources into a temp dir: no worker bundle beside it, so NN-descent runs
-// inline on this thread (as it runs in its worker: one thread), and so do embedding and exact search.
+// ---- the engine, bundled from sources into a temp dir: no cpu-worker bundle beside it, so NN-descent runs
+// inline on this thread (as it runs in its worker), and so do embedding and exact search. Its join helper
+// (knn-join-worker.js) is bundled beside it, so the trees, candidates and joins run on every core as in
+// the server; BENCH_KNN_PARAMS='{"threads":1}' measures one thread.
 const work = mkdtempSync(join(tmpdir(), 'tl-bench-knn-'));
 symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
 const entry = `export { exactKnn, approximateKnn, EXACT_MAX_POINTS } from ${JSON.stringify(join(root, 'src/server/cluster/knn'))};
@@ -38,6 +40,7 @@ export { topKSimilar, transpose } from ${JSON.stringify(join(root, 'src/server/v
 export { loadEmbedder, defaultModelDir, cacheRoot } from ${JSON.stringify(join(root, 'src/server/embed'))};`;
 const external = ['onnxruntime-node', '@huggingface/transformers', 'sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', 'vscode'];
 await esbuild.build({ bundle: true, platform: 'node', format: 'cjs', target: 'node20', external, logLevel: 'warning', stdin: { contents: entry, resolveDir: root, loader: 'ts' }, outfile: join(work, 'lib.js') });
+await esbuild.build({ bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', entryPoints: [join(root, 'src/server/cluster/knn/joinWorker.ts')], outfile: join(work, 'knn-join-worker.js') });
 const { exactKnn, approximateKnn, EXACT_MAX_POINTS, graphRecall, topKSimilar, transpose, loadEmbedder, defaultModelDir, cacheRoot } = createRequire(join(work, 'lib.js'))(join(work, 'lib.js'));
 const { parse } = await import('csv-parse/sync');
 
@@ -140,7 +143,7 @@ if (vBig && process.env.BENCH_KNN_1M) {
 }
 
 const f = (x, w = 10, d = 2) => (typeof x === 'number' ? x.toFixed(d) : String(x)).padStart(w);
-console.log(`\nkNN graph, k ${K}, cosine, ${dim}-d MiniLM vectors; exact: ONNX MatMul + TopK (onnxruntime, all cores); approximate: NN-descent (one thread, seed ${SEED}${params ? `, ${JSON.stringify(params)}` : ''})`);
+console.log(`\nkNN graph, k ${K}, cosine, ${dim}-d MiniLM vectors; exact: ONNX MatMul + TopK (onnxruntime, all cores); approximate: NN-descent (${params?.threads ?? 'all'} thread(s), seed ${SEED}${params ? `, ${JSON.stringify(params)}` : ''})`);
 console.log(`EXACT_MAX_POINTS (exact at or below): ${EXACT_MAX_POINTS}\n`);
 console.log(`${'vectors'.padEnd(30)}${f('n', 8)}${f('exact s', 11)}${f('approx s', 11)}${f('exact/approx', 14)}${f('recall@15', 11)}`);
 for (const r of results) console.log(`${r.label.padEnd(30)}${f(r.n, 8, 0)}${f(r.te, 11)}${f(r.ta, 11)}${f(r.te / r.ta, 14)}${f(r.rec, 11, 4)}`);

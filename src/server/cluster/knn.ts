@@ -23,7 +23,7 @@ import type { NnDescentParams } from './knn/nnDescent';
 import type { KnnGraph } from './types';
 
 /**
- * Up to this many points the exact graph. NN-descent (one thread) overtakes exact search (two threads)
+ * Up to this many points the exact graph. NN-descent (then on one thread) overtook exact search (two threads)
  * at about 10,000–12,000 points on 2 cores (docs/measurements/knn.md); up to 30,000 exact search costs at most
  * a second or two more, and keeps every run of that size (the 27k Bitext benchmark among them) on the
  * very graph it always had.
@@ -51,8 +51,9 @@ export function knnGraph(vectors: Float32Array, n: number, dim: number, k: numbe
 }
 
 /**
- * The approximate graph whatever n is: NN-descent in a worker thread over one copy of the vectors (in
- * shared WebAssembly memory, for its SIMD dot product). Ties by index; deterministic for a seed.
+ * The approximate graph whatever n is: NN-descent in a worker thread (with helper threads from
+ * JOIN_BLOCK points up) over one copy of the vectors in shared WebAssembly memory, for its SIMD dot
+ * product. Ties by index; deterministic for a seed, whatever the number of threads.
  */
 export async function approximateKnn(vectors: Float32Array, n: number, dim: number, k: number, opts: ApproximateKnnOptions): Promise<KnnGraph> {
   const kk = Math.min(k, n - 1);

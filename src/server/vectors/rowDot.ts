@@ -60,9 +60,12 @@ function simdModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** Rows 0..n−1 of a matrix, one spare row (index n) for a query vector, and dot(a, b) between any two. */
+/** Rows after the n of the matrix, free for each thread's scratch vector (a tree node's hyperplane): n, n + 1, … */
+export const SPARE_ROWS = 16;
+
+/** Rows 0..n−1 of a matrix, SPARE_ROWS spare rows (index n and up) for scratch vectors, and dot(a, b) between any two. */
 export interface RowSpace {
-  /** (n + 1) × dim, row-major: a view of `memory` when there is one. */
+  /** (n + SPARE_ROWS) × dim, row-major: a view of `memory` when there is one. */
   v: Float32Array;
   n: number;
   dim: number;
@@ -79,10 +82,10 @@ export interface RowMatrix {
 
 /** Copies the n × dim rows once, into shared WebAssembly memory when the kernel serves this dim and size. */
 export function rowMatrix(vectors: Float32Array, n: number, dim: number): RowMatrix {
-  const bytes = (n + 1) * dim * 4;
+  const bytes = (n + SPARE_ROWS) * dim * 4;
   const pages = Math.ceil(bytes / PAGE);
   if (dim % 8 !== 0 || pages > MAX_PAGES || !simdModule()) {
-    const v = new Float32Array((n + 1) * dim);
+    const v = new Float32Array((n + SPARE_ROWS) * dim);
     v.set(vectors.subarray(0, n * dim));
     return { memory: null, v, n, dim };
   }
@@ -108,7 +111,7 @@ export function rowSpace(m: RowMatrix): RowSpace {
     const instance = new WebAssembly.Instance(simdModule()!, { env: { mem: m.memory } });
     const kernel = instance.exports.dot as (a: number, b: number, end: number) => number;
     const stride = dim * 4;
-    const v = new Float32Array(m.memory.buffer, 0, (n + 1) * dim);
+    const v = new Float32Array(m.memory.buffer, 0, (n + SPARE_ROWS) * dim);
     return { v, n, dim, dot: (a, b) => kernel(a * stride, b * stride, (a + 1) * stride) };
   }
   const v = m.v!;

@@ -1,5 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { nnDescent } from '../../../src/server/cluster/knn/nnDescent';
 import { graphRecall } from '../../../src/server/cluster/knn/recall';
 import { describe, expect, it } from 'vitest';
 import { approximateKnn, EXACT_MAX_POINTS, exactKnn, knnGraph } from '../../../src/server/cluster/knn';
@@ -217,4 +220,51 @@ describe.skipIf(!existsSync(bitextCsv))('approximate kNN on real embeddings (Bit
     expect(graphRecall(exact, approx)).toBeGreaterThanOrEqual(0.95);
     expect(malformedRows(approx, v, 384)).toEqual([]);
   }, 120_000);
+});
+
+describe("NN-descent's join on several threads", () => {
+  // The helper thread runs from a bundle (as dist/knn-join-worker.js does in the server), built here.
+  let helperScript: string;
+  const n = 40_000; // three blocks of JOIN_BLOCK points
+  const dim = 32;
+  const v = blobs(n, dim, 40, 0.8, 31);
+  const matrix = rowMatrix(v, n, dim);
+
+  it('builds the helper bundle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-knn-join-'));
+    helperScript = join(dir, 'knn-join-worker.js');
+    await esbuild.build({ entryPoints: [resolve(__dirname, '../../../src/server/cluster/knn/joinWorker.ts')], outfile: helperScript, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+    expect(existsSync(helperScript)).toBe(true);
+  });
+
+  it('gives the graph one thread gives, bit for bit, on two and on three threads', () => {
+    const run = (threads: number) => {
+      const seen = new Set<number>();
+      const g = nnDescent(rowSpace(matrix), 15, { seed: 5, matrix, threads, helperScript, onProgress: (_r, _m, t) => seen.add(t) });
+      return { g, threads: [...seen] };
+    };
+    const one = run(1);
+    const two = run(2);
+    const three = run(3);
+    expect(one.threads).toEqual([1]);
+    expect(two.threads).toEqual([2]);
+    expect(three.threads).toEqual([3]);
+    for (const other of [two.g, three.g]) {
+      expect(same(other.indices, one.g.indices)).toBe(true);
+      expect(same(other.distances, one.g.distances)).toBe(true);
+    }
+    expect(malformedRows(two.g, v, dim).slice(0, 5)).toEqual([]);
+  }, 120_000);
+
+  it('finds ≥ 95% of the exact neighbours on two threads', async () => {
+    const g = nnDescent(rowSpace(matrix), 15, { seed: 6, matrix, threads: 2, helperScript });
+    expect(graphRecall(await exactKnn(v, n, dim, 15), g)).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
+
+  it('runs on the calling thread alone when the helper script is missing', () => {
+    const seen = new Set<number>();
+    const g = nnDescent(rowSpace(matrix), 15, { seed: 5, matrix, threads: 2, helperScript: null, maxRounds: 1, onProgress: (_r, _m, t) => seen.add(t) });
+    expect([...seen]).toEqual([1]);
+    expect(g.n).toBe(n);
+  });
 });

@@ -10,13 +10,16 @@ export class NeighborHeap {
   /** 1 while the entry has not yet taken part in a local join. */
   readonly isNew: Uint8Array;
 
+  /** `shared`: in shared memory, where an NN-descent round's other threads read them (joinTeam.ts). */
   constructor(
     readonly n: number,
     readonly k: number,
+    shared = false,
   ) {
-    this.indices = new Int32Array(n * k).fill(-1);
-    this.distances = new Float32Array(n * k).fill(Infinity);
-    this.isNew = new Uint8Array(n * k);
+    const make = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.indices = new Int32Array(make(n * k * 4)).fill(-1);
+    this.distances = new Float32Array(make(n * k * 4)).fill(Infinity);
+    this.isNew = new Uint8Array(make(n * k));
   }
 
   /** Farthest distance kept for point i (Infinity while its heap is not full). */

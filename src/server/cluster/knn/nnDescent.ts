@@ -3,15 +3,17 @@
  * trees, as pynndescent (umap-learn's kNN) does: a neighbour of a neighbour is likely a neighbour, so
  * each round joins every point's sampled neighbours and reverse neighbours pairwise and keeps what is
  * nearer. The cost grows about as n log n (trees) plus n · rounds · candidates², where exact search
- * grows as n². Single-threaded and seeded: the same input, k and seed give the same graph, bit for bit.
+ * grows as n². Seeded: the same input, k and seed give the same graph, bit for bit, on any number of
+ * threads: the trees, the candidates and the rounds' joins run on several (joinTeam.ts).
  */
 import { TicketLensError } from '../../../shared/api';
 import { Prng } from '../../vectors/prng';
-import type { RowSpace } from '../../vectors/rowDot';
+import type { RowMatrix, RowSpace } from '../../vectors/rowDot';
 import type { KnnGraph } from '../types';
-import { buildCandidates } from './candidates';
+import { candidateSpace } from './candidates';
+import { JoinTeam } from './joinTeam';
+import { JOIN_BLOCK } from './localJoin';
 import { NeighborHeap } from './neighborHeap';
-import { rpTree } from './rpForest';
 
 /** The knobs, for benchmarks and tests; the defaults are the measured choice (docs/measurements/knn.md: recall@15 0.988–0.993 from 12k to 1M points). */
 export interface NnDescentParams {
@@ -23,6 +25,8 @@ export interface NnDescentParams {
   maxCandidates?: number;
   /** Rounds at most (default: pynndescent's max(5, log2 n)). */
   maxRounds?: number;
+  /** Threads the rounds' joins run on, the calling one included (default: the machine's cores, at most 8); the graph is the same on any number. */
+  threads?: number;
   /** Stop once a round changes fewer than delta · n · k entries (default 0.001, pynndescent's). */
   delta?: number;
 }
@@ -35,8 +39,12 @@ export interface NnDescentOptions extends NnDescentParams {
    */
   init?: { k: number; indices: Int32Array };
   signal?: AbortSignal;
-  /** Called after the trees (round 0) and after each round. */
-  onProgress?: (round: number, maxRounds: number) => void;
+  /** The rows as a worker received them: with their shared memory, the join runs on several threads (joinTeam.ts). */
+  matrix?: RowMatrix;
+  /** The join helpers' bundled script (default dist/knn-join-worker.js beside this bundle; null: none). */
+  helperScript?: string | null;
+  /** Called after the trees (round 0) and after each round, with the threads the rounds' joins run on. */
+  onProgress?: (round: number, maxRounds: number, threads: number) => void;
 }
 
 function checkCancel(signal: AbortSignal | undefined): void {
@@ -46,21 +54,6 @@ function checkCancel(signal: AbortSignal | undefined): void {
 /** Cosine distance of two unit rows, clamped at 0 as the exact search clamps it. */
 function distance(rows: RowSpace, a: number, b: number): number {
   return Math.max(0, 1 - rows.dot(a, b));
-}
-
-/** Joins every pair of each leaf: the start of the descent. */
-function joinLeaves(heap: NeighborHeap, rows: RowSpace, order: Int32Array, starts: Int32Array): void {
-  for (let l = 0; l + 1 < starts.length; l++) {
-    for (let p = starts[l]; p < starts[l + 1]; p++) {
-      const a = order[p];
-      for (let q = p + 1; q < starts[l + 1]; q++) {
-        const b = order[q];
-        const d = distance(rows, a, b);
-        if (d < heap.worst(a)) heap.push(a, b, d, true);
-        if (d < heap.worst(b)) heap.push(b, a, d, true);
-      }
-    }
-  }
 }
 
 /** Offers each point its given neighbours. */
@@ -84,35 +77,6 @@ function fillShort(heap: NeighborHeap, rows: RowSpace, rng: Prng): void {
   }
 }
 
-/** One round: each point's candidates joined pairwise (new with new, new with old). Returns the heap entries changed. */
-function localJoin(heap: NeighborHeap, rows: RowSpace, fresh: Int32Array, old: Int32Array, max: number, signal?: AbortSignal): number {
-  const { n } = rows;
-  let updates = 0;
-  for (let i = 0; i < n; i++) {
-    if ((i & 4095) === 0) checkCancel(signal);
-    const base = i * max;
-    for (let x = base; x < base + max; x++) {
-      const a = fresh[x];
-      if (a < 0) continue;
-      for (let y = x + 1; y < base + max; y++) {
-        const b = fresh[y];
-        if (b < 0) continue;
-        const d = distance(rows, a, b);
-        if (d < heap.worst(a)) updates += heap.push(a, b, d, true);
-        if (d < heap.worst(b)) updates += heap.push(b, a, d, true);
-      }
-      for (let y = base; y < base + max; y++) {
-        const b = old[y];
-        if (b < 0 || b === a) continue;
-        const d = distance(rows, a, b);
-        if (d < heap.worst(a)) updates += heap.push(a, b, d, true);
-        if (d < heap.worst(b)) updates += heap.push(b, a, d, true);
-      }
-    }
-  }
-  return updates;
-}
-
 /**
  * k nearest neighbours (self excluded, nearest first, ties by index) of each of the n unit vectors
  * of `rows` by cosine distance, approximately. Needs n > k.
@@ -125,21 +89,28 @@ export function nnDescent(rows: RowSpace, k: number, opts: NnDescentOptions): Kn
   const maxCandidates = opts.maxCandidates ?? 15;
   const maxRounds = opts.maxRounds ?? Math.max(5, Math.round(Math.log2(n)));
   const delta = opts.delta ?? 0.001;
-  const heap = new NeighborHeap(n, k);
+  const heap = new NeighborHeap(n, k, true);
   if (opts.init) joinStart(heap, rows, opts.init);
-  for (let t = 0; t < nTrees; t++) {
+  const space = candidateSpace(n, maxCandidates, true);
+  const team = new JoinTeam(rows, heap, space, opts.matrix ?? null, { threads: opts.threads, helperScript: opts.helperScript, leafSize });
+  try {
     checkCancel(opts.signal);
-    const { order, starts } = rpTree(rows, leafSize, rng);
-    joinLeaves(heap, rows, order, starts);
-  }
-  fillShort(heap, rows, rng);
-  opts.onProgress?.(0, maxRounds);
-  for (let round = 1; round <= maxRounds; round++) {
-    checkCancel(opts.signal);
-    const { fresh, old, max } = buildCandidates(heap, maxCandidates, rng);
-    const updates = localJoin(heap, rows, fresh, old, max, opts.signal);
-    opts.onProgress?.(round, maxRounds);
-    if (updates <= delta * n * k) break;
+    team.trees(nTrees, rng.nextU32() | 0);
+    fillShort(heap, rows, rng);
+    opts.onProgress?.(0, maxRounds, team.threads);
+    for (let round = 1; round <= maxRounds; round++) {
+      checkCancel(opts.signal);
+      team.candidates(rng.nextU32() | 0);
+      let updates = 0;
+      for (let lo = 0; lo < n; lo += JOIN_BLOCK) {
+        checkCancel(opts.signal);
+        updates += team.joinBlock(lo, Math.min(n, lo + JOIN_BLOCK));
+      }
+      opts.onProgress?.(round, maxRounds, team.threads);
+      if (updates <= delta * n * k) break;
+    }
+  } finally {
+    team.close();
   }
   checkCancel(opts.signal);
   return { n, k, ...heap.sorted() };

@@ -21,7 +21,7 @@ export interface NnDescentProgress {
 export const nnDescentTask: CpuTask<NnDescentInput, KnnGraph, NnDescentProgress> = {
   name: 'nnDescent',
   run({ matrix, k, seed, params, init }, hooks) {
-    return nnDescent(rowSpace(matrix), k, { ...params, seed, init, signal: hooks.signal, onProgress: (round, maxRounds) => hooks.progress({ round, maxRounds }) });
+    return nnDescent(rowSpace(matrix), k, { ...params, seed, init, matrix, signal: hooks.signal, onProgress: (round, maxRounds) => hooks.progress({ round, maxRounds }) });
   },
   transfer: (g) => buffers(g.indices, g.distances),
 };

@@ -47,12 +47,15 @@ function selectSmallest(order: Int32Array, margin: Float64Array, lo: number, hi:
   }
 }
 
-/** One tree over rows 0..n−1 of `rows` (unit vectors); row n, the spare one, holds each node's hyperplane in turn. */
-export function rpTree(rows: RowSpace, leafSize: number, rng: Prng): RpLeaves {
+/**
+ * One tree over rows 0..n−1 of `rows` (unit vectors); spare row `scratch` (n by default; one per thread
+ * building trees at once) holds each node's hyperplane in turn.
+ */
+export function rpTree(rows: RowSpace, leafSize: number, rng: Prng, scratch = rows.n): RpLeaves {
   const { v, n, dim } = rows;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const margin = new Float64Array(n);
-  const hyper = n * dim;
+  const hyper = scratch * dim;
   const starts: number[] = [];
   const stack: [number, number][] = [[0, n]];
   while (stack.length > 0) {
@@ -65,7 +68,7 @@ export function rpTree(rows: RowSpace, leafSize: number, rng: Prng): RpLeaves {
     const b = order[lo + rng.int(hi - lo)];
     // Twins (or a == b) give no direction: every margin 0, and the selection below splits them evenly at random.
     for (let d = 0; d < dim; d++) v[hyper + d] = v[a * dim + d] - v[b * dim + d];
-    for (let p = lo; p < hi; p++) margin[p] = rows.dot(order[p], n);
+    for (let p = lo; p < hi; p++) margin[p] = rows.dot(order[p], scratch);
     const mid = (lo + hi) >> 1;
     selectSmallest(order, margin, lo, hi, mid, rng);
     stack.push([mid, hi], [lo, mid]);
