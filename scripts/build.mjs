@@ -11,7 +11,7 @@ const common = { define: { __TICKET_LENS_VERSION__: JSON.stringify(pkg.version) 
 const nodeExternal = ['onnxruntime-node', '@huggingface/transformers', 'sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', 'vscode'];
 
 const builds = [
-  { ...common, entryPoints: { cli: 'src/server/cli.ts', bench: 'scripts/bench-entry.ts', 'umap-worker': 'src/server/cluster/umap/worker.ts', 'cpu-worker': 'src/server/workers/worker.ts', 'knn-join-worker': 'src/server/cluster/knn/joinWorker.ts', 'inference-worker': 'src/server/workers/inferenceWorker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
+  { ...common, entryPoints: { cli: 'src/server/cli.ts', bench: 'scripts/bench-entry.ts', 'umap-worker': 'src/server/cluster/umap/worker.ts', 'cpu-worker': 'src/server/workers/worker.ts', 'team-worker': 'src/server/workers/teamWorker.ts', 'inference-worker': 'src/server/workers/inferenceWorker.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
 ];
 if (existsSync('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });

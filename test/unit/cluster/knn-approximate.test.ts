@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
+import { teamWorkerScript } from '../../support/teamWorker';
 import { nnDescent } from '../../../src/server/cluster/knn/nnDescent';
 import { graphRecall } from '../../../src/server/cluster/knn/recall';
 import { describe, expect, it } from 'vitest';
@@ -223,7 +222,7 @@ describe.skipIf(!existsSync(bitextCsv))('approximate kNN on real embeddings (Bit
 });
 
 describe("NN-descent's join on several threads", () => {
-  // The helper thread runs from a bundle (as dist/knn-join-worker.js does in the server), built here.
+  // The helper threads run from a bundle (as dist/team-worker.js does in the server), built here.
   let helperScript: string;
   const n = 40_000; // three blocks of JOIN_BLOCK points
   const dim = 32;
@@ -231,9 +230,7 @@ describe("NN-descent's join on several threads", () => {
   const matrix = rowMatrix(v, n, dim);
 
   it('builds the helper bundle', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tl-knn-join-'));
-    helperScript = join(dir, 'knn-join-worker.js');
-    await esbuild.build({ entryPoints: [resolve(__dirname, '../../../src/server/cluster/knn/joinWorker.ts')], outfile: helperScript, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+    helperScript = await teamWorkerScript();
     expect(existsSync(helperScript)).toBe(true);
   });
 

@@ -11,6 +11,7 @@ import { findAB } from '../../../src/server/cluster/umap/curve';
 import { PowTable } from '../../../src/server/cluster/umap/optimize';
 import { Prng } from '../../../src/server/vectors/prng';
 import { jacobiEigen } from '../../../src/server/cluster/umap/spectral';
+import { teamWorkerScript } from '../../support/teamWorker';
 
 const DIM = 32;
 const N = 800;
@@ -278,4 +279,25 @@ describe('UMAP layouts of Gaussian blobs', () => {
       expect(umapFromKnn(g, five).length).toBe(n * 5);
     }
   });
+});
+
+describe('the spectral start on several threads', () => {
+  it('is the same, bit for bit, on one, two and three threads (5-d and 2-d)', async () => {
+    const helperScript = await teamWorkerScript();
+    const n = 6000;
+    const { v } = blobs(n, DIM, 12, 0.6, 19);
+    const g = fuzzySimplicialSet(await exactKnn(v, n, DIM, 15), 15);
+    const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    for (const dim of [5, 2]) {
+      const one = spectralInit(g, dim, 3, { threads: 1 });
+      for (const threads of [2, 3]) {
+        let used = 0;
+        const many = spectralInit(g, dim, 3, { threads, helperScript, onTeam: (t) => (used = t) });
+        expect(used).toBe(threads);
+        expect(bytes(many).equals(bytes(one))).toBe(true);
+      }
+      // …and one thread is what it always was: the code path below TEAM_MIN_POINTS.
+      expect(bytes(spectralInit(g, dim, 3)).equals(bytes(one))).toBe(true);
+    }
+  }, 120_000);
 });

@@ -1,8 +1,6 @@
 /**
- * The threads of an NN-descent round: the calling thread and helpers (dist/knn-join-worker.js) that
- * share the rows (WebAssembly memory), the heaps and the round's candidates, and meet after each step
- * through Atomics on a few shared words. No messages: the calling thread is a worker running
- * NN-descent synchronously, so it never returns to its event loop until the graph is done.
+ * NN-descent's threads (a ThreadTeam, workers/team.ts): the calling thread and helpers that share the
+ * rows (WebAssembly memory), the heaps and the round's candidates.
  *
  * A step splits a range of points into one share per thread: the candidates' two passes
  * (candidates.ts), the random-projection trees (one tree per thread at a time, each with its own
@@ -12,9 +10,8 @@
  * every share itself: the same work in the same order, so the graph is the same bit for bit.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { bundledScript } from '../../workers/bundledScript';
-import type { RowMatrix, RowSpace } from '../../vectors/rowDot';
+import { ThreadTeam, type TeamWork } from '../../workers/team';
+import { rowSpace, type RowMatrix, type RowSpace } from '../../vectors/rowDot';
 import { markSampled, offerCandidates, type CandidateSpace, type HeapView } from './candidates';
 import { Prng } from '../../vectors/prng';
 import { SPARE_ROWS } from '../../vectors/rowDot';
@@ -22,46 +19,71 @@ import { applyPairs, JOIN_BLOCK, leafPairs, measureLeaves, measurePairs, pairBuf
 import { rpTree } from './rpForest';
 import type { NeighborHeap } from './neighborHeap';
 
-/** Control words, one Int32Array per helper. */
-const CTL = { go: 0, cmd: 1, lo: 2, hi: 3, seed: 4, done: 5, count: 6, ready: 7, length: 8 } as const;
-/** `go` set to this ends a helper. */
-const STOP = -1;
 const CMD = { measure: 1, offer: 2, mark: 3, trees: 4 } as const;
-const FAILED = -1;
 
-/** What a helper receives (workerData): everything it reads or writes, all in shared memory. */
+/** Points per chunk of a join block: what a thread claims at a time. */
+const CHUNK = 512;
+const CHUNKS = Math.ceil(JOIN_BLOCK / CHUNK);
+
+/**
+ * A join block's chunks, shared by every thread: `words` holds the next chunk to claim (0), then per
+ * chunk whether it is measured (1 + c) and how many pairs it kept (1 + CHUNKS + c); chunk c's pairs
+ * are entries c · cap … of `pairs`.
+ */
+interface ChunkSpace {
+  words: Int32Array;
+  pairs: PairBuffer;
+  cap: number;
+}
+
+function chunkSpace(max: number): ChunkSpace {
+  const cap = CHUNK * pairsPerPoint(max);
+  return { words: new Int32Array(new SharedArrayBuffer((1 + 2 * CHUNKS) * 4)), pairs: pairBuffer(CHUNKS * cap, true), cap };
+}
+
+const region = (c: ChunkSpace, i: number): PairBuffer => ({ a: c.pairs.a.subarray(i * c.cap), b: c.pairs.b.subarray(i * c.cap), d: c.pairs.d.subarray(i * c.cap) });
+
+/** Claims and measures chunks of the block starting at point blockLo until none is left. */
+function measureChunks(s: Share, blockLo: number, regions: PairBuffer[]): void {
+  const { words } = s.chunks;
+  const hi = Math.min(s.heap.n, blockLo + JOIN_BLOCK);
+  const count = Math.ceil((hi - blockLo) / CHUNK);
+  for (let c = Atomics.add(words, 0, 1); c < count; c = Atomics.add(words, 0, 1)) measureChunk(s, blockLo, hi, c, regions[c]);
+}
+
+function measureChunk(s: Share, blockLo: number, hi: number, c: number, out: PairBuffer): void {
+  const { words } = s.chunks;
+  const lo = blockLo + c * CHUNK;
+  words[1 + CHUNKS + c] = measurePairs(s.input, lo, Math.min(hi, lo + CHUNK), out);
+  Atomics.store(words, 1 + c, 1);
+  Atomics.notify(words, 1 + c);
+}
+
+/** What a helper receives (its team data): everything it reads or writes, all in shared memory. */
 export interface JoinHelperData {
-  /** 1, 2, …: the helper's number, which picks its scratch row (n + index). */
-  index: number;
   leafSize: number;
   matrix: RowMatrix;
   heap: HeapView & { distances: Float32Array };
   space: CandidateSpace;
   out: PairBuffer;
-  control: Int32Array;
+  chunks: ChunkSpace;
 }
 
 export interface JoinTeamOptions {
   /** Threads in all, the calling one included (default: the machine's, at most 8; at most SPARE_ROWS). */
   threads?: number;
-  /** The helper's bundled script (default dist/knn-join-worker.js beside this bundle; null: no helpers). */
+  /** The helpers' bundled script (default dist/team-worker.js beside this bundle; null: no helpers). */
   helperScript?: string | null;
   /** The trees' leaf size, which bounds a tree's pairs. */
   leafSize: number;
 }
 
-interface Helper {
-  worker: Worker;
-  control: Int32Array;
-  out: PairBuffer;
-}
-
-const READY_WAIT_MS = 20_000;
-
 const isShared = (a: ArrayBufferView) => a.buffer instanceof SharedArrayBuffer;
 
 /** One thread's side of the team: what it reads and where it writes. */
 interface Share {
+  chunks: ChunkSpace;
+  regions: PairBuffer[];
   input: JoinInput;
   heap: JoinHelperData['heap'];
   space: CandidateSpace;
@@ -70,90 +92,65 @@ interface Share {
   leafSize: number;
 }
 
-function share(rows: RowSpace, heap: JoinHelperData['heap'], space: CandidateSpace, out: PairBuffer, index: number, leafSize: number): Share {
+function share(rows: RowSpace, heap: JoinHelperData['heap'], space: CandidateSpace, out: PairBuffer, chunks: ChunkSpace, index: number, leafSize: number): Share {
   const input = { rows, k: heap.k, heapDistances: heap.distances, max: space.max, fresh: space.fresh, old: space.old };
-  return { input, heap, space, out, scratch: rows.n + index, leafSize };
+  const regions = Array.from({ length: CHUNKS }, (_, c) => region(chunks, c));
+  return { input, heap, space, out, chunks, regions, scratch: rows.n + index, leafSize };
 }
 
 /** Tree t of a forest seeded `seed`: its own generator, so that any thread can build it. */
 export const treeRng = (seed: number, t: number) => new Prng((seed + Math.imul(t, 0x9e3779b9)) | 0);
 
-/** What one thread does for its share of a step: for `trees`, lo..hi−1 are tree numbers. */
-function work(cmd: number, lo: number, hi: number, seed: number, s: Share): number {
-  if (cmd === CMD.offer) offerCandidates(s.heap, s.space, seed, lo, hi);
+/** What a helper does for its share of a step: for `trees`, lo..hi−1 are tree numbers; for `measure`, `arg` is the block's first point and chunks are claimed, not shared out. */
+function work(cmd: number, lo: number, hi: number, arg: number, s: Share): number {
+  if (cmd === CMD.offer) offerCandidates(s.heap, s.space, arg, lo, hi);
   else if (cmd === CMD.mark) markSampled(s.heap, s.space, lo, hi);
-  else if (cmd === CMD.measure) return measurePairs(s.input, lo, hi, s.out);
+  else if (cmd === CMD.measure) measureChunks(s, arg, s.regions);
   else {
     if (hi - lo > 1) throw new Error('one tree per thread and step');
     if (lo >= hi) return 0;
-    const { order, starts } = rpTree(s.input.rows, s.leafSize, treeRng(seed, lo), s.scratch);
+    const { order, starts } = rpTree(s.input.rows, s.leafSize, treeRng(arg, lo), s.scratch);
     return measureLeaves(s.input, order, starts, s.out);
   }
   return 0;
 }
 
-/** Room for a thread's pairs: a tree's leaves, or its share of a join block. */
-const bufferLength = (n: number, leafSize: number, max: number, threads: number) => Math.max(leafPairs(n, leafSize), Math.ceil(JOIN_BLOCK / threads) * pairsPerPoint(max));
+/** Room for a thread's pairs of a tree's leaves. */
+const bufferLength = (n: number, leafSize: number) => leafPairs(n, leafSize);
 
 export class JoinTeam {
-  private readonly helpers: Helper[] = [];
+  private readonly team: ThreadTeam;
   private readonly own: Share;
-  private generation = 0;
+  private readonly helperOut: PairBuffer[] = [];
 
   constructor(
     rows: RowSpace,
     private readonly heap: NeighborHeap,
-    private readonly space: CandidateSpace,
+    space: CandidateSpace,
     matrix: RowMatrix | null,
     opts: JoinTeamOptions,
   ) {
-    const script = opts.helperScript === undefined ? bundledScript('knn-join-worker.js') : opts.helperScript;
     const wanted = Math.max(1, Math.min(opts.threads ?? Math.min(8, availableParallelism()), SPARE_ROWS));
     const sharable = matrix?.memory != null && [heap.distances, heap.indices, heap.isNew, space.fresh, space.old, space.freshPri, space.oldPri].every(isShared);
     // Below a block's worth of points a helper's start (~30 ms) costs more than it saves.
-    const threads = script && sharable && rows.n >= JOIN_BLOCK ? wanted : 1;
+    const threads = sharable && rows.n >= JOIN_BLOCK ? wanted : 1;
     const { leafSize } = opts;
-    for (let t = 1; t < threads; t++) {
-      const control = new Int32Array(new SharedArrayBuffer(CTL.length * 4));
-      const out = pairBuffer(bufferLength(rows.n, leafSize, space.max, threads), true);
-      const data: JoinHelperData = { index: t, leafSize, matrix: matrix!, heap: { n: heap.n, k: heap.k, indices: heap.indices, isNew: heap.isNew, distances: heap.distances }, space, out, control };
-      const worker = new Worker(script!, { workerData: data });
-      worker.on('error', () => undefined); // reported through the control words (count −1) or the ready wait
-      worker.unref();
-      this.helpers.push({ worker, control, out });
-    }
-    // A helper that never starts (a broken bundle) leaves all the work to the calling thread: the
-    // shares' buffers were sized for this many threads.
-    for (const h of this.helpers) if (Atomics.load(h.control, CTL.ready) === 0) Atomics.wait(h.control, CTL.ready, 0, READY_WAIT_MS);
-    if (this.helpers.some((h) => Atomics.load(h.control, CTL.ready) !== 1)) this.close();
-    this.own = share(rows, heap, space, pairBuffer(bufferLength(rows.n, leafSize, space.max, this.threads), false), 0, leafSize);
+    const heapView = { n: heap.n, k: heap.k, indices: heap.indices, isNew: heap.isNew, distances: heap.distances };
+    const chunks = chunkSpace(space.max);
+    this.team = new ThreadTeam('knn', { threads, helperScript: opts.helperScript }, (): JoinHelperData => {
+      const out = pairBuffer(bufferLength(rows.n, leafSize), true);
+      this.helperOut.push(out);
+      return { leafSize, matrix: matrix!, heap: heapView, space, out, chunks };
+    });
+    this.own = share(rows, heapView, space, pairBuffer(bufferLength(rows.n, leafSize), false), chunks, 0, leafSize);
   }
 
   get threads(): number {
-    return this.helpers.length + 1;
+    return this.team.size;
   }
 
-  /** Runs one step over points lo..hi−1, a share per thread; returns the calling thread's result and each helper's count. */
-  private step(cmd: number, lo: number, hi: number, seed = 0): [number, number[]] {
-    const step = Math.ceil((hi - lo) / this.threads);
-    const gen = ++this.generation;
-    this.helpers.forEach((h, t) => {
-      const c = h.control;
-      c[CTL.cmd] = cmd;
-      c[CTL.lo] = Math.min(hi, lo + (t + 1) * step);
-      c[CTL.hi] = Math.min(hi, lo + (t + 2) * step);
-      c[CTL.seed] = seed;
-      Atomics.store(c, CTL.go, gen);
-      Atomics.notify(c, CTL.go);
-    });
-    const own = work(cmd, lo, Math.min(hi, lo + step), seed, this.own);
-    const counts = this.helpers.map((h) => {
-      const c = h.control;
-      for (let v = Atomics.load(c, CTL.done); v !== gen; v = Atomics.load(c, CTL.done)) Atomics.wait(c, CTL.done, v);
-      if (c[CTL.count] === FAILED) throw new Error('A kNN thread failed; see the server log.');
-      return c[CTL.count];
-    });
-    return [own, counts];
+  private step(cmd: number, lo: number, hi: number, arg = 0): [number, number[]] {
+    return this.team.step(cmd, lo, hi, arg, (c, l, h, a) => work(c, l, h, a, this.own));
   }
 
   /**
@@ -171,47 +168,49 @@ export class JoinTeam {
     this.step(CMD.mark, 0, this.heap.n);
   }
 
-  /** Measures and applies the pairs of points lo..hi−1 (one block at most): returns the heap entries changed. */
-  joinBlock(lo: number, hi: number): number {
-    return this.apply(this.step(CMD.measure, lo, hi));
+  /**
+   * Measures and applies the pairs of the block of points from lo (JOIN_BLOCK points at most): returns
+   * the heap entries changed. Every thread claims chunks of the block and measures them; the calling
+   * thread applies them in chunk order as they come in, and measures one itself while the next to
+   * apply is not ready. So measuring overlaps applying, and while one thread applies, others read
+   * heaps that are changing. That cannot change the graph: a heap's farthest distance only falls, even
+   * midway through a push, so a pair left out against it would have been refused when applied, and
+   * every pair kept is offered in chunk order — the graph one thread gives, whatever the timing.
+   */
+  joinBlock(lo: number): number {
+    const { words } = this.own.chunks;
+    words.fill(0);
+    const hi = Math.min(this.heap.n, lo + JOIN_BLOCK);
+    const count = Math.ceil((hi - lo) / CHUNK);
+    const [updates] = this.team.step(CMD.measure, 0, this.team.size, lo, () => {
+      let changed = 0;
+      for (let c = 0; c < count; c++) {
+        while (Atomics.load(words, 1 + c) === 0) {
+          const m = Atomics.add(words, 0, 1);
+          if (m < count) measureChunk(this.own, lo, hi, m, this.own.regions[m]);
+          else Atomics.wait(words, 1 + c, 0);
+        }
+        changed += applyPairs(this.heap, this.own.regions[c], words[1 + CHUNKS + c]);
+      }
+      return changed;
+    });
+    return updates;
   }
 
   /** Offers every thread's measured pairs to the heaps, the calling thread's first, then each helper's. */
   private apply([own, counts]: [number, number[]]): number {
     let updates = applyPairs(this.heap, this.own.out, own);
-    this.helpers.forEach((h, t) => (updates += applyPairs(this.heap, h.out, counts[t])));
+    counts.forEach((count, t) => (updates += applyPairs(this.heap, this.helperOut[t], count)));
     return updates;
   }
 
   close(): void {
-    for (const h of this.helpers) {
-      Atomics.store(h.control, CTL.go, STOP);
-      Atomics.notify(h.control, CTL.go);
-      void h.worker.terminate();
-    }
-    this.helpers.length = 0;
+    this.team.close();
   }
 }
 
-/** The helper's side (joinWorker.ts): do whatever share it is given until told to stop. */
-export function serveJoin(data: JoinHelperData, rows: RowSpace): void {
-  const own = share(rows, data.heap, data.space, data.out, data.index, data.leafSize);
-  const c = data.control;
-  Atomics.store(c, CTL.ready, 1);
-  Atomics.notify(c, CTL.ready);
-  let seen = 0;
-  for (;;) {
-    Atomics.wait(c, CTL.go, seen);
-    const g = Atomics.load(c, CTL.go);
-    if (g === STOP) return;
-    if (g === seen) continue;
-    seen = g;
-    try {
-      c[CTL.count] = work(c[CTL.cmd], c[CTL.lo], c[CTL.hi], c[CTL.seed], own);
-    } catch {
-      c[CTL.count] = FAILED;
-    }
-    Atomics.store(c, CTL.done, g);
-    Atomics.notify(c, CTL.done);
-  }
+/** The helper's side (teamWorker.ts): its share of each step. */
+export function joinWork(index: number, data: JoinHelperData): TeamWork {
+  const own = share(rowSpace(data.matrix), data.heap, data.space, data.out, data.chunks, index, data.leafSize);
+  return (cmd, lo, hi, arg) => work(cmd, lo, hi, arg, own);
 }

@@ -104,7 +104,7 @@ export function nnDescent(rows: RowSpace, k: number, opts: NnDescentOptions): Kn
       let updates = 0;
       for (let lo = 0; lo < n; lo += JOIN_BLOCK) {
         checkCancel(opts.signal);
-        updates += team.joinBlock(lo, Math.min(n, lo + JOIN_BLOCK));
+        updates += team.joinBlock(lo);
       }
       opts.onProgress?.(round, maxRounds, team.threads);
       if (updates <= delta * n * k) break;

@@ -5,7 +5,8 @@
  * but by Chebyshev-filtered subspace iteration: 3 rounds of a degree-40 Chebyshev polynomial of A
  * that stays within ±1 on [−1, 0.995] and grows fast above it, applied to a seeded random block
  * (trivial eigenvector deflated), orthonormalised between rounds. Each step is one pass over the
- * CSR edges for all components at once: 0.7 s at 24.6k points (0.48 M edges).
+ * CSR edges for all components at once: 0.7 s at 24.6k points (0.48 M edges); from TEAM_MIN_POINTS
+ * points the pass is shared between threads, row by row (spectralTeam.ts), bit-identically.
  *
  * Why it matters, measured on Bitext (hdbscan on the 5-d layout, ARI / NMI vs intent, seeds 1 and 2;
  * umap-learn 0.329 / 0.749 at seed 42): 120 plain power iterations of (A + I)/2 (the first version,
@@ -16,8 +17,11 @@
  * A final Rayleigh–Ritz step orders the directions by eigenvalue, as eigsh's, so a 2-d layout can
  * take the first two columns of the 5-d start.
  */
+import { availableParallelism } from 'node:os';
 import type { FuzzyGraph } from './fuzzy';
 import { Prng } from '../../vectors/prng';
+import { ThreadTeam } from '../../workers/team';
+import { stepArg, stepRows, type SpectralHelperData } from './spectralTeam';
 
 export interface SpectralOptions {
   /** Degree of the Chebyshev filter applied per round. */
@@ -25,6 +29,22 @@ export interface SpectralOptions {
   rounds?: number;
   /** Eigenvalues of D^-1/2 W D^-1/2 above this are amplified, those in [−1, cut] damped. */
   cut?: number;
+  /** Threads sharing each step (default: the machine's cores, at most 8, from TEAM_MIN_POINTS points up); the start is the same on any number. */
+  threads?: number;
+  /** The helpers' bundled script (default dist/team-worker.js beside this bundle; null: none). */
+  helperScript?: string | null;
+  /** Told the threads the steps run on, once the team has started. */
+  onTeam?: (threads: number) => void;
+}
+
+/** From this many points a step's pass is shared between threads: below, a helper's start (~30 ms) is a good part of the whole start. */
+export const TEAM_MIN_POINTS = 50_000;
+
+function toSharedInt32(a: Int32Array): Int32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const s = new Int32Array(new SharedArrayBuffer(a.length * 4));
+  s.set(a);
+  return s;
 }
 
 export function spectralInit(g: FuzzyGraph, dim: number, seed: number, so: SpectralOptions = {}): Float64Array {
@@ -44,70 +64,47 @@ export function spectralInit(g: FuzzyGraph, dim: number, seed: number, so: Spect
   }
   tnorm = Math.sqrt(tnorm) || 1;
   for (let i = 0; i < n; i++) trivial[i] /= tnorm;
-  const nw = new Float64Array(tails.length);
+  // Shared memory, so that a team's helpers read the graph and write their rows of the buffers.
+  const nw = new Float64Array(new SharedArrayBuffer(tails.length * 8));
   for (let i = 0; i < n; i++) for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) nw[e] = invSqrt[i] * weights[e] * invSqrt[tails[e]];
 
   // Chebyshev filter on [−1, cut]: with x = (λ − centre) / halfWidth, T_k(x) stays in [−1, 1] there and
   // grows like cosh(k·acosh x) above it.
   const centre = (cut - 1) / 2;
   const halfWidth = (cut + 1) / 2;
-  const dot = new Float64Array(dim);
-  /** out = (A·y − centre·y) / halfWidth, A = D^-1/2 W D^-1/2 with the trivial eigenvector deflated. */
-  const step = (y: Float64Array, out: Float64Array) => {
+  const sharedF64 = (len: number) => new Float64Array(new SharedArrayBuffer(len * 8));
+  const data: SpectralHelperData = {
+    n,
+    dim,
+    rowPtr: toSharedInt32(rowPtr),
+    tails: toSharedInt32(tails),
+    nw,
+    trivial: sharedF64(n),
+    centre,
+    halfWidth,
+    dot: sharedF64(dim),
+    bufs: [0, 1, 2, 3].map(() => sharedF64(n * dim)),
+  };
+  data.trivial.set(trivial);
+  const threads = so.threads ?? (n >= TEAM_MIN_POINTS ? Math.min(8, availableParallelism()) : 1);
+  const team = new ThreadTeam('spectral', { threads, helperScript: so.helperScript }, () => data);
+  so.onTeam?.(team.size);
+  const { dot } = data;
+  /** out = (A·y − centre·y) / halfWidth (then 2·that − prev, with prev), A = D^-1/2 W D^-1/2 with the trivial eigenvector deflated. */
+  const step = (y: Float64Array, out: Float64Array, prev: Float64Array | null = null) => {
     dot.fill(0);
     for (let i = 0; i < n; i++) for (let c = 0; c < dim; c++) dot[c] += trivial[i] * y[i * dim + c];
-    if (dim === 5) {
-      // The 5-d start (the clustering layout's, and the 2-d map's first columns): the row's five sums
-      // in locals, not read and written back per edge. The same sums in the same order, so
-      // bit-identical to the loop below; 1M points spend ~120 of these passes over ~21M edges.
-      const d0 = dot[0];
-      const d1 = dot[1];
-      const d2 = dot[2];
-      const d3 = dot[3];
-      const d4 = dot[4];
-      for (let i = 0; i < n; i++) {
-        const r = i * 5;
-        const ti = trivial[i];
-        let o0 = -centre * y[r] - d0 * ti;
-        let o1 = -centre * y[r + 1] - d1 * ti;
-        let o2 = -centre * y[r + 2] - d2 * ti;
-        let o3 = -centre * y[r + 3] - d3 * ti;
-        let o4 = -centre * y[r + 4] - d4 * ti;
-        for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
-          const w = nw[e];
-          const t = tails[e] * 5;
-          o0 += w * y[t];
-          o1 += w * y[t + 1];
-          o2 += w * y[t + 2];
-          o3 += w * y[t + 3];
-          o4 += w * y[t + 4];
-        }
-        out[r] = o0 / halfWidth;
-        out[r + 1] = o1 / halfWidth;
-        out[r + 2] = o2 / halfWidth;
-        out[r + 3] = o3 / halfWidth;
-        out[r + 4] = o4 / halfWidth;
-      }
-      return;
-    }
-    for (let i = 0; i < n; i++) {
-      const r = i * dim;
-      for (let c = 0; c < dim; c++) out[r + c] = -centre * y[r + c] - dot[c] * trivial[i];
-      for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
-        const w = nw[e];
-        const t = tails[e] * dim;
-        for (let c = 0; c < dim; c++) out[r + c] += w * y[t + c];
-      }
-      for (let c = 0; c < dim; c++) out[r + c] /= halfWidth;
-    }
+    const arg = stepArg(data.bufs.indexOf(y), data.bufs.indexOf(out), prev ? data.bufs.indexOf(prev) : -1);
+    team.step(0, 0, n, arg, (_c, lo, hi) => {
+      stepRows(data, arg, lo, hi);
+      return 0;
+    });
   };
 
   const rng = new Prng(seed ^ 0x5eed);
   // Row-major n × dim, so one pass over a row's edges updates every component.
-  let Y: Float64Array = new Float64Array(n * dim);
+  let [Y, prev, next] = data.bufs;
   for (let i = 0; i < Y.length; i++) Y[i] = rng.next() - 0.5;
-  let prev: Float64Array = new Float64Array(n * dim);
-  let next: Float64Array = new Float64Array(n * dim);
 
   const orthonormalise = (v: Float64Array) => {
     for (let c = 0; c < dim; c++) {
@@ -126,26 +123,29 @@ export function spectralInit(g: FuzzyGraph, dim: number, seed: number, so: Spect
     }
   };
 
-  orthonormalise(Y);
-  for (let r = 0; r < rounds; r++) {
-    // T_0 = Y, T_1 = x·Y, T_{k+1} = 2x·T_k − T_{k−1}
-    prev.set(Y);
-    step(prev, Y);
-    for (let k = 1; k < degree; k++) {
-      step(Y, next);
-      for (let i = 0; i < next.length; i++) next[i] = 2 * next[i] - prev[i];
-      const t = prev;
-      prev = Y;
-      Y = next;
-      next = t;
-    }
+  try {
     orthonormalise(Y);
+    for (let r = 0; r < rounds; r++) {
+      // T_0 = Y, T_1 = x·Y, T_{k+1} = 2x·T_k − T_{k−1}
+      prev.set(Y);
+      step(prev, Y);
+      for (let k = 1; k < degree; k++) {
+        step(Y, next, prev);
+        const t = prev;
+        prev = Y;
+        Y = next;
+        next = t;
+      }
+      orthonormalise(Y);
+    }
+    Y = rayleighRitz(Y, n, dim, data.bufs[3], (y, out) => {
+      step(y, out);
+      // back from the filter's shifted, scaled variable to A itself
+      for (let i = 0; i < out.length; i++) out[i] = out[i] * halfWidth + centre * y[i];
+    });
+  } finally {
+    team.close();
   }
-  Y = rayleighRitz(Y, n, dim, (y, out) => {
-    step(y, out);
-    // back from the filter's shifted, scaled variable to A itself
-    for (let i = 0; i < out.length; i++) out[i] = out[i] * halfWidth + centre * y[i];
-  });
 
   for (let c = 0; c < dim; c++) {
     let max = 0;
@@ -157,8 +157,7 @@ export function spectralInit(g: FuzzyGraph, dim: number, seed: number, so: Spect
 }
 
 /** Rotates the orthonormal columns of Y (n × dim, row-major) onto A's Ritz vectors, largest first. */
-function rayleighRitz(Y: Float64Array, n: number, dim: number, apply: (y: Float64Array, out: Float64Array) => void): Float64Array {
-  const AY = new Float64Array(n * dim);
+function rayleighRitz(Y: Float64Array, n: number, dim: number, AY: Float64Array, apply: (y: Float64Array, out: Float64Array) => void): Float64Array {
   apply(Y, AY);
   const H = new Float64Array(dim * dim);
   for (let i = 0; i < n; i++)
