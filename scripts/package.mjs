@@ -10,7 +10,7 @@
 // vsce runs in a clean staging directory (a temp dir), never in the repo: the staged package.json has
 // no scripts (so no `vscode:prepublish`) and no devDependencies, and its dependencies are only the
 // bundles' externals. What is staged (once; node_modules/ again for each target):
-//   dist/{extension,cli,umap-worker,cpu-worker,inference-worker,webview,profile-webview,evaluation-webview}.js   the bundles (no source maps)
+//   dist/{extension,cli,umap-worker,cpu-worker,inference-worker,team-worker,webview,profile-webview,evaluation-webview}.js   the bundles (no source maps)
 //   models/classifiers/*.tlc, *.json              the shipped classifiers (the server walks up to them)
 //   media/, README.md, LICENSE (if any), .vscodeignore
 //   node_modules/                                 the externals' run-time closure, pruned:
@@ -114,7 +114,7 @@ process.on('exit', () => {
   else console.log(`package: staging dir kept: ${stage}`);
 });
 
-const bundles = ['extension.js', 'cli.js', 'umap-worker.js', 'cpu-worker.js', 'inference-worker.js', 'webview.js', 'profile-webview.js', 'evaluation-webview.js'];
+const bundles = ['extension.js', 'cli.js', 'umap-worker.js', 'cpu-worker.js', 'inference-worker.js', 'team-worker.js', 'webview.js', 'profile-webview.js', 'evaluation-webview.js'];
 mkdirSync(join(ext, 'dist'));
 for (const b of bundles) {
   const src = join(repo, 'dist', b);
