@@ -2,9 +2,16 @@
 bench_cluster_vectors.py: umap-learn (5-d for clustering, 2-d for the map) → hdbscan → c-TF-IDF keywords
 (CountVectorizer 1–2-grams, English stop words, BERTopic's class-based TF-IDF), timed stage by stage
 into out["stages"]. Returns the HDBSCAN labels."""
+import sys
 import time
 
 import numpy as np
+
+
+def _done(out, name, t):
+    """Records a stage's seconds, and says so on stderr at once: at 250k rows a stage can take many minutes."""
+    out["stages"][name] = time.perf_counter() - t
+    print(f"  reference: {name} {out['stages'][name]:.1f} s", file=sys.stderr, flush=True)
 
 
 def run_stages(emb, texts, mcs, ms, seed, out):
@@ -12,13 +19,13 @@ def run_stages(emb, texts, mcs, ms, seed, out):
     from sklearn.feature_extraction.text import CountVectorizer
     t = time.perf_counter()
     l5 = umap.UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed).fit_transform(emb)
-    out["stages"]["umap5"] = time.perf_counter() - t
+    _done(out, "umap5", t)
     t = time.perf_counter()
     umap.UMAP(n_neighbors=15, n_components=2, min_dist=0.1, metric="cosine", random_state=seed).fit_transform(emb)
-    out["stages"]["umap2"] = time.perf_counter() - t
+    _done(out, "umap2", t)
     t = time.perf_counter()
     labels = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=ms).fit_predict(l5)
-    out["stages"]["hdbscan"] = time.perf_counter() - t
+    _done(out, "hdbscan", t)
     t = time.perf_counter()
     docs = {}
     for txt, lab in zip(texts, labels):
@@ -32,7 +39,7 @@ def run_stages(emb, texts, mcs, ms, seed, out):
     w = tf.multiply(idf).tocsr()
     vocab = np.array(cv.get_feature_names_out())
     _keywords = {int(k): list(vocab[np.argsort(-w[i].toarray().ravel())[:10]]) for i, k in enumerate(keys)}
-    out["stages"]["keywords"] = time.perf_counter() - t
+    _done(out, "keywords", t)
     out["clusters"] = int(labels.max() + 1)
     out["noise"] = float((labels < 0).mean())
     return labels
