@@ -3,18 +3,17 @@
  * rows (WebAssembly memory), the heaps and the round's candidates.
  *
  * A step splits a range of points into one share per thread: the candidates' two passes
- * (candidates.ts), the random-projection trees (one tree per thread at a time, each with its own
- * generator and scratch row), and each block of the local join, whose pairs every thread measures into its own
- * buffer and the calling thread then applies, share by share (localJoin.ts). Without helpers (running
- * from sources, one core, a small input, or a matrix outside shared memory) the calling thread does
- * every share itself: the same work in the same order, so the graph is the same bit for bit.
+ * (candidates.ts) and the random-projection trees (one tree per thread at a time, each with its own
+ * generator and scratch row, applied in tree order). The local join goes by blocks whose chunks the
+ * threads claim and measure while the calling thread applies them in chunk order (joinBlock,
+ * localJoin.ts). Without helpers (running from sources, one core, a small input, or a matrix outside
+ * shared memory) the calling thread does it all itself, and the graph is the same bit for bit.
  */
 import { availableParallelism } from 'node:os';
 import { ThreadTeam, type TeamWork } from '../../workers/team';
-import { rowSpace, type RowMatrix, type RowSpace } from '../../vectors/rowDot';
-import { markSampled, offerCandidates, type CandidateSpace, type HeapView } from './candidates';
 import { Prng } from '../../vectors/prng';
-import { SPARE_ROWS } from '../../vectors/rowDot';
+import { rowSpace, SPARE_ROWS, type RowMatrix, type RowSpace } from '../../vectors/rowDot';
+import { markSampled, offerCandidates, type CandidateSpace, type HeapView } from './candidates';
 import { applyPairs, JOIN_BLOCK, leafPairs, measureLeaves, measurePairs, pairBuffer, pairsPerPoint, type JoinInput, type PairBuffer } from './localJoin';
 import { rpTree } from './rpForest';
 import type { NeighborHeap } from './neighborHeap';
@@ -36,9 +35,10 @@ interface ChunkSpace {
   cap: number;
 }
 
-function chunkSpace(max: number): ChunkSpace {
+/** Room for one block's chunks; a graph smaller than a block gets room for its own points only. */
+function chunkSpace(n: number, max: number): ChunkSpace {
   const cap = CHUNK * pairsPerPoint(max);
-  return { words: new Int32Array(new SharedArrayBuffer((1 + 2 * CHUNKS) * 4)), pairs: pairBuffer(CHUNKS * cap, true), cap };
+  return { words: new Int32Array(new SharedArrayBuffer((1 + 2 * CHUNKS) * 4)), pairs: pairBuffer(Math.min(CHUNKS, Math.ceil(n / CHUNK)) * cap, true), cap };
 }
 
 const region = (c: ChunkSpace, i: number): PairBuffer => ({ a: c.pairs.a.subarray(i * c.cap), b: c.pairs.b.subarray(i * c.cap), d: c.pairs.d.subarray(i * c.cap) });
@@ -136,7 +136,7 @@ export class JoinTeam {
     const threads = sharable && rows.n >= JOIN_BLOCK ? wanted : 1;
     const { leafSize } = opts;
     const heapView = { n: heap.n, k: heap.k, indices: heap.indices, isNew: heap.isNew, distances: heap.distances };
-    const chunks = chunkSpace(space.max);
+    const chunks = chunkSpace(rows.n, space.max);
     this.team = new ThreadTeam('knn', { threads, helperScript: opts.helperScript }, (): JoinHelperData => {
       const out = pairBuffer(bufferLength(rows.n, leafSize), true);
       this.helperOut.push(out);
