@@ -115,9 +115,6 @@ function work(cmd: number, lo: number, hi: number, arg: number, s: Share): numbe
   return 0;
 }
 
-/** Room for a thread's pairs of a tree's leaves. */
-const bufferLength = (n: number, leafSize: number) => leafPairs(n, leafSize);
-
 export class JoinTeam {
   private readonly team: ThreadTeam;
   private readonly own: Share;
@@ -138,11 +135,11 @@ export class JoinTeam {
     const heapView = { n: heap.n, k: heap.k, indices: heap.indices, isNew: heap.isNew, distances: heap.distances };
     const chunks = chunkSpace(rows.n, space.max);
     this.team = new ThreadTeam('knn', { threads, helperScript: opts.helperScript }, (): JoinHelperData => {
-      const out = pairBuffer(bufferLength(rows.n, leafSize), true);
+      const out = pairBuffer(leafPairs(rows.n, leafSize), true);
       this.helperOut.push(out);
       return { leafSize, matrix: matrix!, heap: heapView, space, out, chunks };
     });
-    this.own = share(rows, heapView, space, pairBuffer(bufferLength(rows.n, leafSize), false), chunks, 0, leafSize);
+    this.own = share(rows, heapView, space, pairBuffer(leafPairs(rows.n, leafSize), false), chunks, 0, leafSize);
   }
 
   get threads(): number {

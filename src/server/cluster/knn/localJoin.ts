@@ -3,14 +3,14 @@
  * threads at once and then applied in one fixed order, so the graph is the same bit for bit whatever
  * the number of threads.
  *
- * Why blocks: the join is nothing but dot products between rows (about 330 per point per round at 15
- * candidates), and at a million points it ran ~100 s on one core while the other idled. Within a
- * block, every thread measures the pairs of its share of the block's points against the heaps as they
- * stood when the block began (each heap's farthest distance, read and never written) and keeps the pairs
- * that could enter either heap; then the pairs are offered to the heaps in point order. pynndescent's
- * threaded join works the same way (candidates measured in parallel, heaps updated after). A heap that
- * improved earlier in the same block lets a few more pairs through to be rejected by push(), so a
- * block's size changes the graph a little, never the number of threads.
+ * Why: the join is nothing but dot products between rows (about 330 per point per round at 15
+ * candidates), and at a million points it ran ~100 s on one core while the other idled. Threads
+ * measure pairs against each heap's farthest distance as they find it and keep only the pairs that
+ * could enter either heap (measurePairs); the calling thread offers them to the heaps in point order
+ * (applyPairs), while others may still be measuring (joinTeam.ts). A heap's farthest distance only
+ * falls, so a pair left out would have been refused by push() anyway: the heaps end as if every pair
+ * were offered in point order, whatever the timing, block size or number of threads. pynndescent's
+ * threaded join works the same way (candidates measured in parallel, heaps updated after).
  */
 import type { RowSpace } from '../../vectors/rowDot';
 import type { NeighborHeap } from './neighborHeap';
@@ -44,12 +44,23 @@ export interface JoinInput {
   old: Int32Array;
 }
 
+/** Measures a–b and writes it to out[count] if it is nearer than either end's farthest neighbour; returns the new count. */
+function keepPair(input: Pick<JoinInput, 'rows' | 'k' | 'heapDistances'>, a: number, b: number, out: PairBuffer, count: number): number {
+  const { k, heapDistances: worst } = input;
+  const d = Math.fround(Math.max(0, 1 - input.rows.dot(a, b)));
+  if (!(d < worst[a * k] || d < worst[b * k])) return count;
+  out.a[count] = a;
+  out.b[count] = b;
+  out.d[count] = d;
+  return count + 1;
+}
+
 /**
  * Measures the candidate pairs of points lo..hi−1 and writes those nearer than either end's farthest
  * neighbour to `out`, in point order. Returns how many. Writes nothing else.
  */
 export function measurePairs(input: JoinInput, lo: number, hi: number, out: PairBuffer): number {
-  const { rows, k, heapDistances: worst, max, fresh, old } = input;
+  const { max, fresh, old } = input;
   let count = 0;
   for (let i = lo; i < hi; i++) {
     const base = i * max;
@@ -59,22 +70,12 @@ export function measurePairs(input: JoinInput, lo: number, hi: number, out: Pair
       for (let y = x + 1; y < base + max; y++) {
         const b = fresh[y];
         if (b < 0) continue;
-        const d = Math.fround(Math.max(0, 1 - rows.dot(a, b)));
-        if (d < worst[a * k] || d < worst[b * k]) {
-          out.a[count] = a;
-          out.b[count] = b;
-          out.d[count++] = d;
-        }
+        count = keepPair(input, a, b, out, count);
       }
       for (let y = base; y < base + max; y++) {
         const b = old[y];
         if (b < 0 || b === a) continue;
-        const d = Math.fround(Math.max(0, 1 - rows.dot(a, b)));
-        if (d < worst[a * k] || d < worst[b * k]) {
-          out.a[count] = a;
-          out.b[count] = b;
-          out.d[count++] = d;
-        }
+        count = keepPair(input, a, b, out, count);
       }
     }
   }
@@ -86,19 +87,13 @@ export function measurePairs(input: JoinInput, lo: number, hi: number, out: Pair
  * end's farthest neighbour to `out`, leaf by leaf. Returns how many. (At most n · (leafSize − 1) / 2.)
  */
 export function measureLeaves(input: Pick<JoinInput, 'rows' | 'k' | 'heapDistances'>, order: Int32Array, starts: Int32Array, out: PairBuffer): number {
-  const { rows, k, heapDistances: worst } = input;
   let count = 0;
   for (let l = 0; l + 1 < starts.length; l++) {
     for (let p = starts[l]; p < starts[l + 1]; p++) {
       const a = order[p];
       for (let q = p + 1; q < starts[l + 1]; q++) {
         const b = order[q];
-        const d = Math.fround(Math.max(0, 1 - rows.dot(a, b)));
-        if (d < worst[a * k] || d < worst[b * k]) {
-          out.a[count] = a;
-          out.b[count] = b;
-          out.d[count++] = d;
-        }
+        count = keepPair(input, a, b, out, count);
       }
     }
   }

@@ -65,14 +65,14 @@ export function spectralInit(g: FuzzyGraph, dim: number, seed: number, so: Spect
   tnorm = Math.sqrt(tnorm) || 1;
   for (let i = 0; i < n; i++) trivial[i] /= tnorm;
   // Shared memory, so that a team's helpers read the graph and write their rows of the buffers.
-  const nw = new Float64Array(new SharedArrayBuffer(tails.length * 8));
+  const sharedF64 = (len: number) => new Float64Array(new SharedArrayBuffer(len * 8));
+  const nw = sharedF64(tails.length);
   for (let i = 0; i < n; i++) for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) nw[e] = invSqrt[i] * weights[e] * invSqrt[tails[e]];
 
   // Chebyshev filter on [−1, cut]: with x = (λ − centre) / halfWidth, T_k(x) stays in [−1, 1] there and
   // grows like cosh(k·acosh x) above it.
   const centre = (cut - 1) / 2;
   const halfWidth = (cut + 1) / 2;
-  const sharedF64 = (len: number) => new Float64Array(new SharedArrayBuffer(len * 8));
   const data: SpectralHelperData = {
     n,
     dim,
