@@ -12,3 +12,4 @@ export { assignStore } from '../src/server/assign/assignStore';
 // scripts/bench-knn.mjs and tuning harnesses: the approximate graph through the worker pool, as the pipeline builds it.
 export { approximateKnn } from '../src/server/cluster/knn';
 export { graphRecall } from '../src/server/cluster/knn/recall';
+export { reassignNoise } from '../src/server/cluster/outliers';

@@ -14,6 +14,8 @@ export interface Config {
   depth: number;
   /** Cluster This CSV normalises texts before embedding and keywords (src/shared/normalizeRules.ts). */
   normalizeText: boolean;
+  /** Cluster This CSV moves rows HDBSCAN leaves as noise into their most similar cluster ('auto', src/server/cluster/outliers.ts). */
+  reassignOutliers: boolean;
   claudeModel: string;
   concurrency: number;
   redactPii: boolean;
@@ -39,6 +41,7 @@ export function defaultConfig(): Config {
     minClusterSize: 'auto',
     depth: 2,
     normalizeText: true,
+    reassignOutliers: true,
     claudeModel: DEFAULT_LABEL_MODEL,
     concurrency: 4,
     redactPii: true,
@@ -65,6 +68,7 @@ const schemas: { [K in SettingKey]: z.ZodType<Config[K]> } = {
   minClusterSize: MinClusterSize,
   depth: z.number().int().min(1).max(4),
   normalizeText: z.boolean(),
+  reassignOutliers: z.boolean(),
   claudeModel: z.string().min(1),
   concurrency: z.number().int().min(1).max(16),
   redactPii: z.boolean(),
@@ -104,6 +108,7 @@ export function parseConfig(get: SettingGet, inspect: SettingInspect, isTrusted:
     minClusterSize: read('minClusterSize'),
     depth: read('depth'),
     normalizeText: read('normalizeText'),
+    reassignOutliers: read('reassignOutliers'),
     claudeModel: read('claudeModel'),
     concurrency: read('concurrency'),
     redactPii: read('redactPii'),

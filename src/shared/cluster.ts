@@ -12,8 +12,13 @@ export const ClusterParams = z.object({
   epsilon: z.number().min(0).default(0),
   /** Re-cluster inside a cluster only if it holds at least this percentage of its parent's rows. */
   minClusterPct: z.number().min(0).max(100).default(5),
-  /** Reassign noise to the most similar cluster when cosine similarity ≥ this; null = keep noise. */
-  reassignOutliers: z.number().min(-1).max(1).nullable().default(null),
+  /**
+   * What becomes of the rows HDBSCAN leaves as noise: 'auto' (the default) moves one into its most
+   * similar cluster when it is as similar to it as nearly all of that cluster's own members are; a number
+   * does so when the cosine similarity reaches it; null keeps HDBSCAN's noise. Either way assignments.csv
+   * keeps `was_noise`. Why 'auto' is the default: src/server/cluster/outliers.ts.
+   */
+  reassignOutliers: z.union([z.number().min(-1).max(1), z.literal('auto')]).nullable().default('auto'),
   nNeighbors: z.number().int().min(2).max(100).default(15),
   nComponents: z.number().int().min(2).max(50).default(5),
   seed: z.number().int().default(42),

@@ -77,13 +77,14 @@ async function run(ctx: Ctx, tree: RunsTree, target: vscode.Uri, choice: Remembe
   const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const outDir = path.join(folder, '.ticket-lens', 'runs', `${path.basename(target.fsPath, '.csv')}-${stamp}`);
+  const config = readConfig(ctx.log);
   const outcome = await followJob(ctx, `Clustering ${path.basename(target.fsPath)}`, (c) =>
     c.cluster({
       csvPath: target.fsPath,
       textColumn: choice.textColumn,
       labelColumn: choice.labelColumn,
       outDir,
-      params: { depth: choice.depth, minClusterSize: choice.minClusterSize, normalize: readConfig(ctx.log).normalizeText },
+      params: { depth: choice.depth, minClusterSize: choice.minClusterSize, normalize: config.normalizeText, reassignOutliers: config.reassignOutliers ? 'auto' : null },
     }),
   );
   if (!outcome.ok) {

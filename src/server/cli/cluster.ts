@@ -24,7 +24,8 @@ interface ClusterFlags extends ModelFlags {
   selection: 'eom' | 'leaf';
   epsilon: string;
   minClusterPct: string;
-  reassignOutliers?: string | true;
+  reassignOutliers?: string;
+  keepOutliers?: boolean;
   adapter?: string;
   seed: string;
   out?: string;
@@ -111,6 +112,12 @@ const int = (name: string) => (v: string) => {
   return v;
 };
 
+const outlierThreshold = (v: string) => {
+  const n = Number(v);
+  if (v !== 'auto' && !(v.trim() !== '' && n >= -1 && n <= 1)) throw new InvalidArgumentError(`--reassign-outliers must be auto or a cosine similarity from -1 to 1, not ${JSON.stringify(v)}.`);
+  return v;
+};
+
 export function registerCluster(program: Command): void {
   addModelOptions(
     program
@@ -131,7 +138,8 @@ export function registerCluster(program: Command): void {
       .addOption(new Option('--selection <method>', 'cluster selection').choices(['eom', 'leaf']).default('eom'))
       .option('--epsilon <x>', 'cluster_selection_epsilon', '0')
       .option('--min-cluster-pct <pct>', 'only re-cluster clusters holding at least this % of their parent', '5')
-      .option('--reassign-outliers [threshold]', 'move noise rows to the most similar cluster when cosine ≥ threshold (default 0.5)')
+      .option('--reassign-outliers <auto|cosine>', "move noise rows into the most similar cluster: auto (the default) when as similar to it as its own members, or when the cosine similarity reaches a number", outlierThreshold)
+      .option('--keep-outliers', "leave the rows HDBSCAN calls noise unclustered")
       .option('--seed <n>', 'random seed (same input + parameters + seed → same clusters)', int('--seed'), '42')
       .option('--adapter <model>', "cluster in a trained classifier's adapter space (.tlc file or shipped name)")
       .option('--out <dir>', 'run folder to create (default .ticket-lens/runs/<file>-<time>)')
@@ -147,7 +155,7 @@ export function registerCluster(program: Command): void {
       selection: f.selection,
       epsilon: Number(f.epsilon),
       minClusterPct: Number(f.minClusterPct),
-      reassignOutliers: f.reassignOutliers === undefined ? null : f.reassignOutliers === true ? 0.5 : Number(f.reassignOutliers),
+      reassignOutliers: f.keepOutliers ? null : f.reassignOutliers === undefined || f.reassignOutliers === 'auto' ? 'auto' : Number(f.reassignOutliers),
       seed: Number(f.seed),
       adapterModel: f.adapter ?? null,
       normalize: f.normalize,

@@ -130,9 +130,9 @@ export async function runClusterPipeline(input: PipelineInput, deps: PipelineDep
   // ---- outliers
   let topLabels = top.labels;
   if (params.reassignOutliers !== null && top.nClusters > 0) {
-    const r = reassignNoise(topLabels, top.nClusters, space.vectors, space.dim, params.reassignOutliers);
+    const r = await reassignNoise(topLabels, top.nClusters, space.vectors, space.dim, params.reassignOutliers, deps.signal);
     topLabels = r.labels;
-    deps.log.info(`outliers: reassigned ${r.reassigned} of ${top.labels.filter((l) => l < 0).length} noise texts (similarity ≥ ${params.reassignOutliers})`);
+    deps.log.info(`outliers: reassigned ${r.reassigned} of ${top.labels.filter((l) => l < 0).length} noise texts (${params.reassignOutliers === 'auto' ? "as similar as each cluster's members" : `similarity ≥ ${params.reassignOutliers}`})`);
   }
 
   // ---- sub-clusters

@@ -87,17 +87,28 @@ export function transpose(vectors: Float32Array, n: number, dim: number): Float3
 /**
  * The k most similar base vectors (by dot product) of each of nq queries, most similar first: used
  * by the classifier's kNN vote and reject option, where a JS loop over ~5,000 stored examples made
- * 100 tickets take 250 ms (bench:classify) and MLAS takes a few.
+ * 100 tickets take 250 ms (bench:classify) and MLAS takes a few, and by a cluster job's outlier
+ * reassignment (background: a job's work, in larger blocks).
  */
-export async function topKSimilar(queries: Float32Array, nq: number, baseT: Float32Array, n: number, dim: number, k: number): Promise<{ indices: Int32Array; values: Float32Array; k: number }> {
+export async function topKSimilar(
+  queries: Float32Array,
+  nq: number,
+  baseT: Float32Array,
+  n: number,
+  dim: number,
+  k: number,
+  opts: { priority?: 'interactive' | 'background'; signal?: AbortSignal } = {},
+): Promise<{ indices: Int32Array; values: Float32Array; k: number }> {
   const take = Math.min(k, n);
   const indices = new Int32Array(nq * take);
   const values = new Float32Array(nq * take);
   if (take === 0 || nq === 0) return { indices, values, k: take };
-  const lane = inferenceLane('interactive');
-  for (let start = 0; start < nq; start += INTERACTIVE_BLOCK) {
-    const rows = Math.min(INTERACTIVE_BLOCK, nq - start);
-    const out = await runBlock(lane, queries.subarray(start * dim, (start + rows) * dim), rows, baseT, n, dim, take);
+  const priority = opts.priority ?? 'interactive';
+  const lane = inferenceLane(priority);
+  const block = priority === 'interactive' ? INTERACTIVE_BLOCK : blockRows(n);
+  for (let start = 0; start < nq; start += block) {
+    const rows = Math.min(block, nq - start);
+    const out = await runBlock(lane, queries.subarray(start * dim, (start + rows) * dim), rows, baseT, n, dim, take, opts.signal);
     for (let i = 0; i < rows * take; i++) {
       indices[start * take + i] = Number(out.indices[i]);
       values[start * take + i] = out.values[i];

@@ -112,6 +112,37 @@ describe('cluster pipeline (in process)', () => {
   });
 });
 
+describe("ticket-lens cluster: HDBSCAN's noise reassigned by default, kept with --keep-outliers", () => {
+  const run = async (name: string, extra: string[]) => {
+    const out = join(dir, name);
+    const r = await runCli(['cluster', SAMPLE_CSV, '--text-column', 'text', '--depth', '1', '--min-cluster-size', '40', '--out', out, '--model', modelDir(), '--quiet', ...extra], env);
+    expect(r.code, r.stderr).toBe(0);
+    return { rows: assignments(out), params: RunManifest.parse(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).params };
+  };
+
+  it('moves some noise rows into clusters, keeps was_noise as HDBSCAN said, and leaves the clustered rows where they were', async () => {
+    const kept = await run('outliers-kept', ['--keep-outliers']);
+    const moved = await run('outliers-auto', []);
+    expect(kept.params.reassignOutliers).toBeNull();
+    expect(moved.params.reassignOutliers).toBe('auto');
+    const noise = (rows: Record<string, string>[]) => rows.filter((r) => r.cluster === 'root.noise').length;
+    expect(noise(kept.rows)).toBeGreaterThan(0);
+    // same seed, same HDBSCAN: the same rows were noise before reassignment
+    expect(moved.rows.map((r) => r.was_noise)).toEqual(kept.rows.map((r) => r.was_noise));
+    expect(kept.rows.filter((r) => r.was_noise === '1').length).toBe(noise(kept.rows));
+    expect(noise(moved.rows)).toBeLessThan(noise(kept.rows));
+    kept.rows.forEach((r, i) => {
+      if (r.was_noise === '0') expect(moved.rows[i].cluster).toBe(r.cluster);
+    });
+  });
+
+  it('refuses a threshold that is neither auto nor a cosine', async () => {
+    const r = await runCli(['cluster', SAMPLE_CSV, '--text-column', 'text', '--reassign-outliers', 'often', '--model', modelDir()], env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--reassign-outliers must be auto or a cosine similarity from -1 to 1, not "often"');
+  });
+});
+
 describe('ticket-lens cluster on CSV edge cases', () => {
   const sample = parse<{ text: string }>(readFileSync(SAMPLE_CSV), { columns: true }).slice(0, 60).map((r) => r.text.replace(/"/g, '""'));
   const cluster = (name: string, content: string | Buffer, extra: string[] = []) => {
