@@ -139,7 +139,7 @@ export function registerCluster(program: Command): void {
       .option('--epsilon <x>', 'cluster_selection_epsilon', '0')
       .option('--min-cluster-pct <pct>', 'only re-cluster clusters holding at least this % of their parent', '5')
       .option('--reassign-outliers <auto|cosine>', "move noise rows into the most similar cluster: auto (the default) when as similar to it as its own members, or when the cosine similarity reaches a number", outlierThreshold)
-      .option('--keep-outliers', "leave the rows HDBSCAN calls noise unclustered")
+      .addOption(new Option('--keep-outliers', 'leave the rows HDBSCAN calls noise unclustered').conflicts('reassignOutliers'))
       .option('--seed <n>', 'random seed (same input + parameters + seed → same clusters)', int('--seed'), '42')
       .option('--adapter <model>', "cluster in a trained classifier's adapter space (.tlc file or shipped name)")
       .option('--out <dir>', 'run folder to create (default .ticket-lens/runs/<file>-<time>)')

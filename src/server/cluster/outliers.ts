@@ -11,11 +11,13 @@
  * Why `auto` is the default: HDBSCAN's noise is the least stable part of a run. Two runs on nearly the
  * same rows disagree mostly about which rows are noise, so a new ticket assigned to a run agreed with a
  * full re-run on only 88.7 % of Bitext's held-out rows, 234 of its 303 disagreements about noise
- * (docs/measurements/assign.md). With `auto`, noise falls from ~8 % to ~3 % of Bitext's rows and agreement rises to
- * 91.4 % (ceiling 92.0 %); the rows left as noise are those far from every cluster. A quantile of 0.1
- * left 6 % noise and 89.1 %; a fixed cosine of 0.5 left 0.5 % noise (91.3 %) and would keep none on
- * texts whose clusters are loose.
+ * (docs/measurements/assign.md). With `auto`, noise falls from ~8 % to ~3 % of Bitext's rows and
+ * agreement rises to 91.4 % (ceiling 92.0 %); the rows left as noise are those far from every cluster.
+ * A quantile of 0.1 left 6 % noise and 89.1 %. A fixed cosine of 0.5 or 0.6 agreed as often (91.3 %,
+ * 91.2 %), but one cosine takes rows a tight cluster's members never come near and refuses rows well
+ * inside a loose cluster (test/unit/cluster/outliers.test.ts).
  */
+import { TicketLensError } from '../../shared/api';
 import { topKSimilar } from '../vectors/matmulTopK';
 
 export type OutlierThreshold = number | 'auto';
@@ -23,11 +25,23 @@ export type OutlierThreshold = number | 'auto';
 /** `auto`: a noise text joins a cluster when it is more similar to its centroid than this share of the cluster's members. */
 export const AUTO_MEMBER_QUANTILE = 0.02;
 
+/**
+ * Rows between two turns of the event loop in the passes over members: the pipeline's own thread
+ * serves the HTTP routes, and at 1M rows each pass is about a second of work (~30 ms per turn).
+ */
+const YIELD_ROWS = 32_768;
+
+async function breathe(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise(setImmediate);
+  if (signal?.aborted) throw new TicketLensError('job_cancelled', 'Clustering was cancelled.');
+}
+
 /** Unit-length centroids of clusters 0..nClusters−1, flat (nClusters × dim), and each cluster's size. */
-function unitCentroids(labels: Int32Array, nClusters: number, vectors: Float32Array, dim: number): { c: Float32Array; sizes: Int32Array } {
+async function unitCentroids(labels: Int32Array, nClusters: number, vectors: Float32Array, dim: number, signal: AbortSignal | undefined): Promise<{ c: Float32Array; sizes: Int32Array }> {
   const c = new Float32Array(nClusters * dim);
   const sizes = new Int32Array(nClusters);
   for (let i = 0; i < labels.length; i++) {
+    if (i % YIELD_ROWS === YIELD_ROWS - 1) await breathe(signal);
     const l = labels[i];
     if (l < 0) continue;
     sizes[l]++;
@@ -42,19 +56,20 @@ function unitCentroids(labels: Int32Array, nClusters: number, vectors: Float32Ar
   return { c, sizes };
 }
 
-function dot(vectors: Float32Array, i: number, c: Float32Array, l: number, dim: number): number {
-  let s = 0;
-  for (let d = 0, a = i * dim, b = l * dim; d < dim; d++) s += vectors[a + d] * c[b + d];
-  return s;
-}
-
 /** Each cluster's member similarity at `quantile` (the lower tail), from its members' cosines to its centroid. */
-function memberQuantiles(labels: Int32Array, vectors: Float32Array, dim: number, c: Float32Array, sizes: Int32Array, quantile: number): Float64Array {
+async function memberQuantiles(labels: Int32Array, vectors: Float32Array, dim: number, c: Float32Array, sizes: Int32Array, quantile: number, signal: AbortSignal | undefined): Promise<Float64Array> {
   const start = new Int32Array(sizes.length + 1);
   for (let l = 0; l < sizes.length; l++) start[l + 1] = start[l] + sizes[l];
   const sims = new Float32Array(start[sizes.length]);
   const fill = start.slice(0, sizes.length);
-  for (let i = 0; i < labels.length; i++) if (labels[i] >= 0) sims[fill[labels[i]]++] = dot(vectors, i, c, labels[i], dim);
+  for (let i = 0; i < labels.length; i++) {
+    if (i % YIELD_ROWS === YIELD_ROWS - 1) await breathe(signal);
+    const l = labels[i];
+    if (l < 0) continue;
+    let s = 0;
+    for (let d = 0, a = i * dim, b = l * dim; d < dim; d++) s += vectors[a + d] * c[b + d];
+    sims[fill[l]++] = s;
+  }
   const out = new Float64Array(sizes.length);
   for (let l = 0; l < sizes.length; l++) {
     const own = sims.subarray(start[l], start[l + 1]).sort();
@@ -68,11 +83,11 @@ const NOISE_CHUNK = 16_384;
 
 /**
  * Reassigns the noise of one level's labels (clusters 0..nClusters−1) to the most similar centroid
- * when the similarity reaches the threshold; `vectors` need not be unit length (cosines are to unit
- * centroids, and the pipeline's vectors are unit length). Each noise row's most similar centroid comes
- * from onnxruntime's matrix product on the inference thread (vectors/matmulTopK.ts), a chunk of noise
- * rows at a time: at 1M rows, half of them noise, against 66 centroids, the same loop in JavaScript
- * held the calling thread for 40 s.
+ * when the similarity reaches the threshold. The vectors are unit length (the pipeline's are, and so
+ * are an adapter's), so a score is a cosine. Each noise row's most similar centroid comes from
+ * onnxruntime's matrix product on the inference thread (vectors/matmulTopK.ts), a chunk of noise rows
+ * at a time: on 1M synthetic rows, 78 % of them noise, against 66 centroids, the same loop in
+ * JavaScript held the calling thread for 40 s (docs/measurements/assign.md).
  */
 export async function reassignNoise(
   labels: Int32Array,
@@ -86,20 +101,24 @@ export async function reassignNoise(
   const noise: number[] = [];
   labels.forEach((l, i) => l < 0 && noise.push(i));
   if (nClusters === 0 || noise.length === 0) return { labels: out, reassigned: 0 };
-  const { c, sizes } = unitCentroids(labels, nClusters, vectors, dim);
-  const limits = threshold === 'auto' ? memberQuantiles(labels, vectors, dim, c, sizes, AUTO_MEMBER_QUANTILE) : new Float64Array(nClusters).fill(threshold);
-  // An empty cluster's centroid is all zeros: it can never be best over a real one, and its limit is never met.
-  for (let l = 0; l < nClusters; l++) if (sizes[l] === 0) limits[l] = Infinity;
-  const ct = new Float32Array(dim * nClusters);
-  for (let l = 0; l < nClusters; l++) for (let d = 0; d < dim; d++) ct[d * nClusters + l] = c[l * dim + d];
+  const { c, sizes } = await unitCentroids(labels, nClusters, vectors, dim, signal);
+  const limits = threshold === 'auto' ? await memberQuantiles(labels, vectors, dim, c, sizes, AUTO_MEMBER_QUANTILE, signal) : new Float64Array(nClusters).fill(threshold);
+  // Only clusters with members are candidates: an empty one's centroid is zeros, which would beat every
+  // real centroid for a row whose cosines are all negative.
+  const live = Array.from(sizes.keys()).filter((l) => sizes[l] > 0);
+  if (live.length === 0) return { labels: out, reassigned: 0 };
+  const ct = new Float32Array(dim * live.length);
+  live.forEach((l, j) => {
+    for (let d = 0; d < dim; d++) ct[d * live.length + j] = c[l * dim + d];
+  });
   let reassigned = 0;
   const q = new Float32Array(Math.min(NOISE_CHUNK, noise.length) * dim);
   for (let start = 0; start < noise.length; start += NOISE_CHUNK) {
     const rows = noise.slice(start, start + NOISE_CHUNK);
     rows.forEach((i, r) => q.set(vectors.subarray(i * dim, (i + 1) * dim), r * dim));
-    const best = await topKSimilar(q.subarray(0, rows.length * dim), rows.length, ct, nClusters, dim, 1, { priority: 'background', signal });
+    const best = await topKSimilar(q.subarray(0, rows.length * dim), rows.length, ct, live.length, dim, 1, { priority: 'background', signal });
     rows.forEach((i, r) => {
-      const l = best.indices[r];
+      const l = live[best.indices[r]];
       if (best.values[r] >= limits[l]) {
         out[i] = l;
         reassigned++;

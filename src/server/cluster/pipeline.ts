@@ -1,7 +1,7 @@
 /**
  * "Cluster This CSV", stage by stage in BERTopic's order: read (identical texts once) → embed (cached;
  * optionally into a classifier's adapter space) → reduce and cluster the top level → reassign outliers
- * (optional) → sub-clusters, reduced and clustered again inside each cluster → describe and represent
+ * (by default) → sub-clusters, reduced and clustered again inside each cluster → describe and represent
  * every cluster → evaluate against the label column → run folder. This file only wires the stages and
  * reports progress; the reducer, clusterer and representer are injected (PipelineDeps.stages, today's
  * in defaultStages.ts). Cancelling (the AbortSignal) between or inside stages leaves no run folder.

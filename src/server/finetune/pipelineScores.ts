@@ -1,7 +1,9 @@
 /**
- * The clustering a user gets: the cluster engine's top level (UMAP, then HDBSCAN with its automatic
- * minimum cluster size, the defaults of `ticket-lens cluster`) on a space's vectors, scored against the
- * labels with noise counted as one more cluster, as the engine's own metrics.json counts it.
+ * The clustering a user gets, before outlier reassignment: the cluster engine's top level (UMAP, then
+ * HDBSCAN with its automatic minimum cluster size, the defaults of `ticket-lens cluster`) on a space's
+ * vectors, scored against the labels with noise counted as one more cluster, as the engine's own
+ * metrics.json counts it. HDBSCAN's own noise is kept, so that the fine-tune's figures stay comparable
+ * with those measured before reassignment became the default.
  */
 import { ClusterParams, TicketLensError } from '../../shared/api';
 import { defaultStages } from '../cluster/defaultStages';

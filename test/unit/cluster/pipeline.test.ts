@@ -136,10 +136,13 @@ describe("ticket-lens cluster: HDBSCAN's noise reassigned by default, kept with 
     });
   });
 
-  it('refuses a threshold that is neither auto nor a cosine', async () => {
+  it('refuses a threshold that is neither auto nor a cosine, and a threshold with --keep-outliers', async () => {
     const r = await runCli(['cluster', SAMPLE_CSV, '--text-column', 'text', '--reassign-outliers', 'often', '--model', modelDir()], env);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('--reassign-outliers must be auto or a cosine similarity from -1 to 1, not "often"');
+    const both = await runCli(['cluster', SAMPLE_CSV, '--text-column', 'text', '--reassign-outliers', '0.5', '--keep-outliers', '--model', modelDir()], env);
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toMatch(/--keep-outliers.*cannot be used with.*--reassign-outliers/);
   });
 });
 
