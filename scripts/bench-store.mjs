@@ -2,7 +2,8 @@
 // its reference measured in the same run.
 //   1. Ingest: `ticket-lens ingest` of Bitext into a fresh embedded store against `ticket-lens embed` of
 //      the same file (the reference), each a process of the built CLI with its own empty embedding cache,
-//      so neither reuses the other's vectors. Target: ingest ≤ 1.2 × embed. Then the same ingest again
+//      so neither reuses the other's vectors; alternated --pairs times (default 2), best against best.
+//      Target: ingest ≤ 1.2 × embed. Then the same ingest again
 //      (nothing to embed): target ≤ 5 s. Then the first store.knn on that store, which builds the HNSW
 //      index a large ingest leaves to it (printed apart: no command of the two queries the index).
 //   2. Assign: a store of 100k tickets — the Bitext vectors step 1 stored, less 1,000 rows held out as new
@@ -24,7 +25,7 @@
 // --rows N (its first N rows), --stored N (tickets in step 2's store, default 100000), --new N (default
 // 1000), --queries N (default 200), --queries-data CSV (default ../shared/data/banking77_test.csv),
 // --depth N (the step-2 run's levels, default 1), --skip-postgres, --only-ingest (step 1 alone: the
-// ingest figures, e.g. to check the second ingest).
+// ingest figures, e.g. to check the second ingest), --pairs N (embed/ingest pairs in step 1, default 2).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,7 @@ const { values: opt } = parseArgs({
     depth: { type: 'string', default: '1' },
     'skip-postgres': { type: 'boolean', default: false },
     'only-ingest': { type: 'boolean', default: false },
+    pairs: { type: 'string', default: '2' },
   },
 });
 const posInt = (name, v) => {
@@ -60,8 +62,6 @@ const NEW = posInt('new', opt.new);
 const QUERIES = posInt('queries', opt.queries);
 const DEPTH = posInt('depth', opt.depth);
 const K = 15;
-const EF_SEARCH = Math.max(40, 2 * K); // what store.knn sets (src/server/store/vectors.ts)
-const EF_SWEEP = [EF_SEARCH, 100, 200];
 const SIGMA = 0.01; // per component: a copy keeps cosine ≈ 1/√(1 + 384σ²) ≈ 0.98 with its original
 const SEED = 42;
 const benchStart = performance.now();
@@ -96,6 +96,10 @@ await esbuild.build({
   logLevel: 'warning',
 });
 const B = await import(join(root, 'dist', 'bench.js'));
+// What store.knn sets on its first try (src/server/store/vectors.ts): ef_search covers the KNN_OVERSAMPLE × k
+// candidates it asks for. 40 is pgvector's default, printed for reference.
+const EF_SEARCH = Math.min(1000, Math.max(40, 2 * K, B.KNN_OVERSAMPLE * K));
+const EF_SWEEP = [...new Set([40, EF_SEARCH, 100, 200])].sort((a, b) => a - b);
 const { startPostgres } = await import(join(root, 'dist', 'bench-store-postgres.js'));
 const CLI = join(root, 'dist', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'tl-bench-store-'));
@@ -121,15 +125,29 @@ if (opt.rows !== undefined && posInt('rows', opt.rows) < allRows.length) {
   notes.push(`--rows ${fileRows}: the first ${n(fileRows)} of the ${n(allRows.length)} rows of ${data}`);
   data = subset;
 }
-const storeA = join(work, 'store-ingest');
-progress(`ticket-lens embed of ${n(fileRows)} rows (the reference)`);
-const embedRun = cli(['embed', data, '--text-column', 'text', '--out', join(work, 'reference.npy'), '--quiet'], join(work, 'cache-embed'));
-progress('ticket-lens ingest into a fresh embedded store');
-const ingestCmd = ['ingest', data, '--text-column', 'text', '--dataset', 'bitext', '--store', storeA, '--json', '--quiet'];
-const ingest1 = cli(ingestCmd, join(work, 'cache-ingest'));
+// Embed and ingest alternate, `--pairs` times (default 2), each run from nothing (a fresh cache, a fresh
+// store); each command's best time is compared. On this shared 2-core machine one pair's ratio has
+// ranged from 0.73 to 1.23 with the same code as the load moved; the best of a few runs is the usual
+// estimate of what a command costs (timeit's rule), and every run is printed.
+const PAIRS = posInt('pairs', opt.pairs);
+const embedRuns = [];
+const ingestRuns = [];
+let storeA = '';
+let ingestCmd = [];
+for (let p = 1; p <= PAIRS; p++) {
+  progress(`ticket-lens embed of ${n(fileRows)} rows (the reference), run ${p} of ${PAIRS}`);
+  embedRuns.push(cli(['embed', data, '--text-column', 'text', '--out', join(work, `reference-${p}.npy`), '--quiet'], join(work, `cache-embed-${p}`)));
+  progress(`ticket-lens ingest into a fresh embedded store, run ${p} of ${PAIRS}`);
+  storeA = join(work, `store-ingest-${p}`);
+  ingestCmd = ['ingest', data, '--text-column', 'text', '--dataset', 'bitext', '--store', storeA, '--json', '--quiet'];
+  ingestRuns.push(cli(ingestCmd, join(work, `cache-ingest-${p}`)));
+}
+const best = (runs) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const embedRun = best(embedRuns);
+const ingest1 = best(ingestRuns);
 const r1 = lastJson(ingest1.stdout);
 progress('the same ingest again');
-const ingest2 = cli(ingestCmd, join(work, 'cache-ingest'));
+const ingest2 = cli(ingestCmd, join(work, `cache-ingest-${PAIRS}`));
 const r2 = lastJson(ingest2.stdout);
 const ratio = ingest1.seconds / embedRun.seconds;
 // The ingest leaves the HNSW index to the first nearest-neighbour query (src/server/store/vectorIndex.ts):
@@ -142,9 +160,10 @@ const firstKnn = secs(t0);
 await storeAHandle.close();
 
 say(`1. Ingest ${fileRows < allRows.length ? `${data} (a subset)` : data} (${n(fileRows)} rows): each command a process of the built CLI with its own empty embedding cache; wall time (start, model load, read, embed, write)`);
-say(`   ticket-lens embed (the reference, .npy)     ${embedRun.seconds.toFixed(1).padStart(7)} s`);
-say(`   ticket-lens ingest (fresh embedded store)   ${ingest1.seconds.toFixed(1).padStart(7)} s   (its summary: ${n(r1.new)} new, ${n(r1.embedded)} embedded, ${n(r1.total)} stored, ${r1.seconds.toFixed(1)} s inside)`);
-say(`   ratio ingest / embed                        ${ratio.toFixed(2).padStart(7)}     target ≤ 1.20: ${verdict(ratio <= 1.2)}`);
+const each = (runs) => runs.map((r) => r.seconds.toFixed(1)).join(', ');
+say(`   ticket-lens embed (the reference, .npy)     ${embedRun.seconds.toFixed(1).padStart(7)} s   (best of ${PAIRS}: ${each(embedRuns)} s)`);
+say(`   ticket-lens ingest (fresh embedded store)   ${ingest1.seconds.toFixed(1).padStart(7)} s   (best of ${PAIRS}: ${each(ingestRuns)} s; its summary: ${n(r1.new)} new, ${n(r1.embedded)} embedded, ${n(r1.total)} stored, ${r1.seconds.toFixed(1)} s inside)`);
+say(`   ratio ingest / embed (best against best)    ${ratio.toFixed(2).padStart(7)}     target ≤ 1.20: ${verdict(ratio <= 1.2)}   (pair by pair: ${embedRuns.map((e, i) => (ingestRuns[i].seconds / e.seconds).toFixed(2)).join(', ')})`);
 say(`   second ingest of the same file              ${ingest2.seconds.toFixed(1).padStart(7)} s   (${n(r2.unchanged)} unchanged, ${n(r2.new)} new, ${n(r2.embedded)} embedded, ${r2.seconds.toFixed(1)} s inside)   target ≤ 5 s: ${verdict(ingest2.seconds <= 5)}`);
 say(`   then the first store.knn, which builds the HNSW index the ingest left to it   ${firstKnn.toFixed(1)} s   (not part of either command: ingest, cluster and assign never query the index)`);
 if (opt['only-ingest']) {
@@ -269,7 +288,7 @@ async function nearestBench(store, dataset) {
         await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(ef)]);
         return { plan: await planOf(tx, INDEX_SQL, [vecText(qs.vectors, 0)]), ...(await timed(QUERIES, (q) => one(tx, q))) };
       });
-      methods.push({ method: `HNSW, ef_search ${ef}${ef === EF_SEARCH ? " (store.knn's)" : ''}`, hnsw: true, plan: r.plan, qps: r.qps, recall: recall(r.results) });
+      methods.push({ method: `HNSW, ef_search ${ef}${ef === EF_SEARCH ? " (store.knn's)" : ef === 40 ? ' (default)' : ''}`, hnsw: true, plan: r.plan, qps: r.qps, recall: recall(r.results), ef });
     }
     if (qs.knn) {
       const plan = await store.engine.transaction(async (tx) => {
@@ -407,7 +426,9 @@ for (const { name, r } of nn) {
   for (const set of r.sets) {
     for (const m of set.methods) {
       const indexed = /embeddings_hnsw/.test(m.plan);
-      const target = m.recall === undefined ? '' : m.hnsw && !indexed ? `not from the index (plan: ${m.plan})` : set.name === 'in-domain' ? verdict(m.recall >= 0.95) : '(for reference)';
+      // The target is the product's query: store.knn, and the index query at the ef_search store.knn sets.
+      const product = !m.hnsw || m.ef === EF_SEARCH;
+      const target = m.recall === undefined ? '' : m.hnsw && !indexed ? `not from the index (plan: ${m.plan})` : set.name === 'in-domain' && product ? verdict(m.recall >= 0.95) : '(for reference)';
       say(`   ${name.padEnd(29)} ${set.name.padEnd(14)} ${m.method.padEnd(33)} ${m.recall === undefined ? '–'.padStart(9) : m.recall.toFixed(4).padStart(9)}  ${m.qps.toFixed(1).padStart(8)}   ${target}`);
     }
   }

@@ -42,8 +42,12 @@ export const IngestOptions = z.object({
   daysBack: z.number().int().min(0).nullable().default(null),
   /** At most this many rows (in file order, after the date filter). */
   limit: z.number().int().min(1).nullable().default(null),
-  /** Rows embedded and committed per transaction: what a crash can cost to redo. */
-  batchSize: z.number().int().min(1).max(20_000).default(512),
+  /**
+   * Rows embedded and committed per transaction: what a crash can cost to redo. The embedder sorts each
+   * batch's texts by token count, so a batch's padding shrinks as it grows: on Bitext 4.1 % of the
+   * tokens in batches of 512, 1.3 % in batches of 2,048, 0.1 % for the whole file at once.
+   */
+  batchSize: z.number().int().min(1).max(20_000).default(2048),
   /**
    * Read no file: embed the dataset's stored tickets that have no vector under the current model, and make
    * it the dataset's model once all have one (how a dataset moves to another model; resumable).
