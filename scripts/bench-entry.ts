@@ -7,7 +7,7 @@ export { ClusterParams } from '../src/shared/cluster';
 export { silentLogger, createLogger } from '../src/server/log';
 // scripts/bench-store.mjs: the ticket store and assigning from it.
 export { openStore } from '../src/server/store';
-export { KNN_SQL, KNN_OVERSAMPLE } from '../src/server/store/vectors';
+export { KNN_SQL, KNN_OVERSAMPLE, efSearchFor } from '../src/server/store/vectors';
 export { assignStore } from '../src/server/assign/assignStore';
 // scripts/bench-knn.mjs and tuning harnesses: the approximate graph through the worker pool, as the pipeline builds it.
 export { approximateKnn } from '../src/server/cluster/knn';

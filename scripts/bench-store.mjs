@@ -98,7 +98,7 @@ await esbuild.build({
 const B = await import(join(root, 'dist', 'bench.js'));
 // What store.knn sets on its first try (src/server/store/vectors.ts): ef_search covers the KNN_OVERSAMPLE × k
 // candidates it asks for. 40 is pgvector's default, printed for reference.
-const EF_SEARCH = Math.min(1000, Math.max(40, 2 * K, B.KNN_OVERSAMPLE * K));
+const EF_SEARCH = B.efSearchFor(K, B.KNN_OVERSAMPLE * K);
 const EF_SWEEP = [...new Set([40, EF_SEARCH, 100, 200])].sort((a, b) => a - b);
 const { startPostgres } = await import(join(root, 'dist', 'bench-store-postgres.js'));
 const CLI = join(root, 'dist', 'cli.js');

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { TicketLensError, type IngestAssignment, type StoreIngestResult, type StoreLocation } from '../../shared/api';
+import { IngestOptions, TicketLensError, type IngestAssignment, type StoreIngestResult, type StoreLocation } from '../../shared/api';
 import type { AssignProgress } from '../assign/assignRun';
 import { cacheRoot, defaultModelDir } from '../embed';
 import { createLogger } from '../log';
@@ -93,7 +93,7 @@ export function registerIngest(program: Command): void {
       .option('--end-date <YYYY-MM-DD>', 'only rows dated on or before this day (UTC)', day('--end-date'))
       .option('--days-back <n>', 'only rows dated within the last n days', positiveInt('--days-back', 0))
       .option('--limit <n>', 'at most n rows (in file order, after the date filter)', positiveInt('--limit'))
-      .option('--batch-size <n>', 'rows embedded and committed per transaction', positiveInt('--batch-size'), 2048)
+      .option('--batch-size <n>', 'rows embedded and committed per transaction', positiveInt('--batch-size'), IngestOptions.shape.batchSize.parse(undefined))
       .option('--embeddings-only', "read no file: embed the dataset's stored tickets that lack a vector of this model (moves a dataset to another model)")
       .option('--skip-embedded', 'skip rows whose id already has a vector without comparing their text (append-only feeds)')
       .option('--dataset <name>', 'dataset to add to (default: the file name without extension)')

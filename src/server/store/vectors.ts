@@ -109,6 +109,9 @@ export const KNN_SQL = `SELECT t.ticket_id, c.distance
 /** Candidates taken per wanted neighbour before the dataset filter; grown until k survive or none are left. */
 export const KNN_OVERSAMPLE = 4;
 
+/** The ef_search a k-nearest query sets for `candidates` rows: the index returns at most ef_search rows per scan. */
+export const efSearchFor = (k: number, candidates: number): number => Math.min(1000, Math.max(40, 2 * k, candidates));
+
 /**
  * The k stored tickets of the dataset nearest to `vector` (cosine), through the HNSW index: approximate,
  * as pgvector's HNSW is (ef_search ≥ max(40, 2k)). `vector` is one row (dim numbers). An index a large
@@ -125,8 +128,7 @@ export async function nearest(engine: SqlEngine, dataset: string, vector: Float3
   return engine.transaction(async (tx) => {
     if (iterative) await tx.query(`SELECT set_config('hnsw.iterative_scan', 'strict_order', true)`);
     for (let limit = k * KNN_OVERSAMPLE; ; limit *= 4) {
-      // The index returns at most ef_search rows per scan: it must cover the candidates asked for.
-      await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(Math.min(1000, Math.max(40, 2 * k, limit)))]);
+      await tx.query(`SELECT set_config('hnsw.ef_search', $1, true)`, [String(efSearchFor(k, limit))]);
       const rows = await tx.query<{ ticket_id: string; distance: number }>(KNN_SQL, [d.id, d.modelId, text, limit, k]);
       if (rows.length >= k || limit >= n) return rows.map((r) => ({ id: r.ticket_id, distance: r.distance }));
     }
