@@ -13,3 +13,5 @@ export { assignStore } from '../src/server/assign/assignStore';
 export { approximateKnn } from '../src/server/cluster/knn';
 export { graphRecall } from '../src/server/cluster/knn/recall';
 export { reassignNoise } from '../src/server/cluster/outliers';
+// Harnesses measuring the assign calibration's memory (the end of a stored-ticket cluster job).
+export { calibrate, buildAssigner } from '../src/server/assign/assigner';

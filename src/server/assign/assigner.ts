@@ -24,7 +24,7 @@
  * `noise`, as a re-run would leave it; one far even from those is `new`.
  */
 import { ancestorPaths, isNoisePath, pathAtDepth, pathDepth, ROOT, TicketLensError, type AssignCalibration, type TicketAssignment } from '../../shared/api';
-import { searchBase, topK, type SearchBase } from './search';
+import { searchBase, topK, topKStreamed, type SearchBase, type TopK } from './search';
 
 /** The run's members: unique texts' vectors (row-major n × dim, unit length) and leaf paths. */
 export interface Members {
@@ -143,8 +143,14 @@ function threshold(xs: number[], q: number): number {
 
 /** The root's labels (each member's top-level place) and the search base of all members. */
 function rootOf(members: Members): { labels: string[]; base: SearchBase } {
-  return { labels: members.paths.map((p) => pathAtDepth(p, 1)), base: searchBase(members.vectors, members.paths.length, members.dim) };
+  return { labels: topLabels(members), base: searchBase(members.vectors, members.paths.length, members.dim) };
 }
+
+/** Each member's top-level place. */
+const topLabels = (members: Members) => members.paths.map((p) => pathAtDepth(p, 1));
+
+/** The k most similar members of each of nq queries. */
+type Search = (queries: Float32Array, nq: number, k: number, signal?: AbortSignal) => Promise<TopK>;
 
 /**
  * Every node with children, the root first: its members and their labels one level down. The root
@@ -179,7 +185,7 @@ function spread(n: number, max: number): number[] {
  * The thresholds: each top-level place's sampled members, each against all the others. The one cost
  * of assigning that grows with the run (calibrationCache.ts keeps the result in the run folder).
  */
-async function measureThresholds(members: Members, root: { labels: readonly string[]; base: SearchBase }, o: typeof DEFAULTS, signal?: AbortSignal): Promise<AssignCalibration> {
+async function measureThresholds(members: Members, root: { labels: readonly string[]; search: Search }, o: typeof DEFAULTS, signal?: AbortSignal): Promise<AssignCalibration> {
   const n = members.paths.length;
   const k = Math.min(o.k, n);
   const byTop = new Map<string, number[]>();
@@ -192,7 +198,7 @@ async function measureThresholds(members: Members, root: { labels: readonly stri
   const perPlace = Math.max(20, Math.min(o.calibrationSample, Math.floor(CALIBRATION_QUERIES / byTop.size)));
   for (const list of byTop.values()) for (const j of spread(list.length, perPlace)) sample.push(list[j]);
   const kk = Math.min(k + 1, n);
-  const near = await topK(gather(members.vectors, members.dim, sample), sample.length, root.base, kk, signal);
+  const near = await root.search(gather(members.vectors, members.dim, sample), sample.length, kk, signal);
   const scores = new Map<string, number[]>();
   sample.forEach((i, q) => {
     const own = root.labels[i];
@@ -232,7 +238,10 @@ export function assignSettings(options: AssignOptions = {}): typeof DEFAULTS {
 /** The run's thresholds alone (what buildAssigner measures when it is given none). */
 export async function calibrate(members: Members, options: AssignOptions = {}): Promise<AssignCalibration> {
   checkMembers(members);
-  return measureThresholds(members, rootOf(members), assignSettings(options), options.signal);
+  // One search, of every member: streamed, so that no transposed copy of the whole matrix is made for it.
+  const labels = topLabels(members);
+  const search: Search = (q, nq, k, signal) => topKStreamed(q, nq, members.vectors, members.paths.length, members.dim, k, signal);
+  return measureThresholds(members, { labels, search }, assignSettings(options), options.signal);
 }
 
 /**
@@ -247,7 +256,7 @@ export async function buildAssigner(members: Members, options: AssignOptions = {
   const nodeOf = new Map(nodes.map((nd) => [nd.path, nd]));
   const root = nodes[0];
   const k = Math.min(o.k, n);
-  const measured = calibration ?? (await measureThresholds(members, root, o, options.signal));
+  const measured = calibration ?? (await measureThresholds(members, { labels: root.labels, search: (q, nq, kk, signal) => topK(q, nq, root.base, kk, signal) }, o, options.signal));
   const { thresholds } = measured;
 
   async function descend(vectors: Float32Array, dim: number, rows: number[], node: Node, out: TicketAssignment[], signal?: AbortSignal): Promise<void> {

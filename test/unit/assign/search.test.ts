@@ -1,7 +1,7 @@
 // Exact top-k through the matmul + TopK graph against a plain loop, on a base large enough that the
 // query blocks are cut to bound the scores block (blockRows): several blocks, each checked.
 import { describe, expect, it } from 'vitest';
-import { searchBase, topK } from '../../../src/server/assign/search';
+import { searchBase, topK, topKStreamed } from '../../../src/server/assign/search';
 import { BLOCK, blockRows } from '../../../src/server/vectors/matmulTopK';
 import { Prng } from '../../../src/server/vectors/prng';
 
@@ -45,5 +45,44 @@ describe('exact top-k against a large base', () => {
         expect(sims[r.indices[q * k + j]]).toBeCloseTo(best[j][0], 5);
       }
     }
+  });
+});
+
+describe('top-k streamed a chunk of the base at a time', () => {
+  it('finds exactly what the whole prepared base finds, chunks not dividing the base', async () => {
+    const rng = new Prng(11);
+    const n = 10_000;
+    const dim = 32;
+    const nq = 700;
+    const base = unitRows(rng, n, dim);
+    const queries = unitRows(rng, nq, dim);
+    const whole = await topK(queries, nq, searchBase(base, n, dim), 15);
+    const streamed = await topKStreamed(queries, nq, base, n, dim, 15, undefined, 3_000);
+    expect(streamed.k).toBe(15);
+    expect(Array.from(streamed.indices)).toEqual(Array.from(whole.indices));
+    expect(Array.from(streamed.similarities)).toEqual(Array.from(whole.similarities));
+  });
+
+  it('fills k from chunks smaller than k, and keeps the lower index of equal vectors first', async () => {
+    const rng = new Prng(5);
+    const n = 50;
+    const dim = 8;
+    const base = unitRows(rng, n, dim);
+    base.copyWithin(40 * dim, 3 * dim, 4 * dim); // row 40 is row 3 again
+    const queries = base.slice(3 * dim, 4 * dim);
+    const streamed = await topKStreamed(queries, 1, base, n, dim, 15, undefined, 7);
+    expect(Array.from(streamed.indices.slice(0, 2))).toEqual([3, 40]);
+    expect(streamed.similarities[0]).toBe(streamed.similarities[1]);
+    const whole = await topK(queries, 1, searchBase(base, n, dim), 15);
+    expect(Array.from(streamed.indices)).toEqual(Array.from(whole.indices));
+    expect(new Set(streamed.indices).size).toBe(15);
+  });
+
+  it('stops at a cancel', async () => {
+    const rng = new Prng(2);
+    const base = unitRows(rng, 1_000, 8);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(topKStreamed(base.slice(0, 80), 10, base, 1_000, 8, 5, ac.signal, 100)).rejects.toThrow(/cancelled/);
   });
 });
