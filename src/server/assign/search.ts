@@ -52,7 +52,7 @@ export async function topK(queries: Float32Array, nq: number, base: SearchBase, 
 }
 
 /** Base rows per chunk of a streamed search: 32,768 × 384 floats is 48 MiB, transposed a chunk at a time. */
-export const STREAM_CHUNK = 32_768;
+const STREAM_CHUNK = 32_768;
 
 /**
  * topK against row-major vectors without a prepared base: each chunk of `chunkRows` base rows is
